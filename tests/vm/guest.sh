@@ -1,0 +1,90 @@
+#!/bin/sh
+# PID 1 inside the guest, after switch_root onto the host's read-only root.
+# Sets up a writable scratch system, overlays our staged install, then runs
+# the cases named in the job file. A case passed only when "PASS <name>" went
+# out on the second serial port; everything else is on the console.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=dumb
+
+mount -t proc proc /proc
+stamp() { echo "rig: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
+stamp start
+mount -t sysfs sysfs /sys
+mount -t devpts devpts /dev/pts 2>/dev/null
+for d in /tmp /root /var/tmp /var/log /mnt /media /srv; do
+	mount -t tmpfs -o mode=0755 tmpfs "$d"
+done
+chmod 1777 /tmp /var/tmp
+mkdir -p /run/lock /run/user /run/rig/work
+
+set -a
+. /run/rig/out/job.env
+set +a
+
+result=/dev/ttyS1
+say() { echo "rig: $*"; }
+die() {
+	say "FATAL: $*"
+	echo o > /proc/sysrq-trigger
+	sleep 30
+}
+
+stamp tmpfs
+# Debian's originals stay reachable here whatever the overlay puts on top.
+mkdir -p /run/rig/debian/usr /run/rig/debian/etc
+mount --bind /usr /run/rig/debian/usr || die "bind /usr"
+mount --bind /etc /run/rig/debian/etc || die "bind /etc"
+
+# /etc gets a tmpfs upper layer so cases may add users and groups; our staged
+# tree (if any) sits above the host's /usr and /etc.
+mkdir -p /run/rig/ovl/etc-up /run/rig/ovl/etc-work
+usr_lower=/usr
+etc_lower=/etc
+if [ "${RIG_STAGED:-0}" = 1 ]; then
+	[ -d /run/rig/stage/usr ] && usr_lower=/run/rig/stage/usr:/usr
+	[ -d /run/rig/stage/etc ] && etc_lower=/run/rig/stage/etc:/etc
+fi
+if [ "$usr_lower" != /usr ]; then
+	mount -t overlay overlay -o "lowerdir=$usr_lower" /usr || die "overlay /usr"
+fi
+mount -t overlay overlay \
+	-o "lowerdir=$etc_lower,upperdir=/run/rig/ovl/etc-up,workdir=/run/rig/ovl/etc-work" \
+	/etc || die "overlay /etc"
+# Our libraries must be found by the dynamic linker.
+[ "$usr_lower" != /usr ] && ldconfig
+
+stamp overlays
+# The rig's stand-in for dist/'s udev rule (the guest runs no udev).
+grep -q '^ecryptfs:' /etc/group || groupadd -r ecryptfs
+
+echo 1 > /proc/sys/kernel/panic_on_warn
+echo 1 > /proc/sys/kernel/panic_on_oops
+dmesg -n 7 2>/dev/null
+
+say "setup done after $(cut -d' ' -f1 /proc/uptime) s"
+say "kernel $(uname -r), module under test: $RIG_MODULE, cases: $RIG_CASES"
+for c in $RIG_CASES; do
+	script=/run/rig/src/tests/vm/cases/$c.sh
+	work=/run/rig/work/$c
+	mkdir -p "$work"
+	echo "=== RIG CASE BEGIN $c"
+	start=$(date +%s)
+	(
+		cd "$work" || exit 1
+		export RIG_SRC=/run/rig/src RIG_OUT=/run/rig/out RIG_WORK="$work" RIG_CASE="$c"
+		export RIG_DEBIAN=/run/rig/debian
+		exec timeout -k 5 "${RIG_CASE_TIMEOUT:-600}" sh -eu "$script"
+	) </dev/null 2>&1
+	rc=$?
+	# Anything a case left behind must not leak into the next one.
+	grep ' ecryptfs ' /proc/mounts | cut -d' ' -f2 | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null
+	done
+	keyctl clear @u >/dev/null 2>&1
+	echo "=== RIG CASE END $c rc=$rc time=$(( $(date +%s) - start ))s"
+	[ "$rc" -eq 0 ] && echo "PASS $c" > "$result"
+done
+echo "DONE" > "$result"
+sync
+echo o > /proc/sysrq-trigger
+sleep 30

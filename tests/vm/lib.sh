@@ -1,0 +1,81 @@
+# Helpers for VM cases; a case starts with: . "$RIG_SRC/tests/vm/lib.sh"
+# Cases run under `sh -eu` as root in a scratch directory ($RIG_WORK).
+# shellcheck shell=sh
+
+# Print a failure with the calling context and stop the case.
+rig_fail() {
+	echo "CASE FAILED: $*" >&2
+	exit 1
+}
+
+rig_log() {
+	echo "[$RIG_CASE] $*"
+}
+
+# rig_expect_eq WHAT EXPECTED ACTUAL
+rig_expect_eq() {
+	[ "$2" = "$3" ] || rig_fail "$1: expected '$2', got '$3'"
+}
+
+# Load the eCryptfs module under test: Debian's own (upstream) or ours.
+# Extra module parameters come from the run (-p).
+rig_load_ecryptfs() {
+	if grep -q '^ecryptfs ' /proc/modules; then
+		return 0
+	fi
+	case "$RIG_MODULE" in
+	upstream)
+		# shellcheck disable=SC2086
+		modprobe ecryptfs ${RIG_MODPARAMS:-} || rig_fail "modprobe ecryptfs failed"
+		;;
+	ours)
+		[ -f "$RIG_KMOD" ] || rig_fail "our module was not built: $RIG_KMOD"
+		for dep in $(modinfo -F depends "$RIG_KMOD" | tr ',' ' '); do
+			modprobe "$dep" || rig_fail "modprobe $dep (needed by our module) failed"
+		done
+		# shellcheck disable=SC2086
+		insmod "$RIG_KMOD" ${RIG_MODPARAMS:-} || rig_fail "insmod $RIG_KMOD failed"
+		;;
+	*)
+		rig_fail "unknown module under test '$RIG_MODULE'"
+		;;
+	esac
+	if [ -c /dev/ecryptfs ]; then
+		chgrp ecryptfs /dev/ecryptfs && chmod 0660 /dev/ecryptfs
+	fi
+}
+
+# Path of one of Debian's original ecryptfs-utils programs (the oracle),
+# whatever our staged install overlays on /usr.
+rig_debian() {
+	for d in usr/bin usr/sbin; do
+		if [ -x "$RIG_DEBIAN/$d/$1" ]; then
+			echo "$RIG_DEBIAN/$d/$1"
+			return 0
+		fi
+	done
+	rig_fail "Debian's $1 not found under $RIG_DEBIAN"
+}
+
+# Make an ext4 file system on a loop file in tmpfs and mount it on DIR
+# (for user xattrs, which tmpfs lacks before 6.6, and realistic benchmarks).
+# rig_ext4 DIR [SIZE_MB]
+rig_ext4() {
+	modprobe -q loop 2>/dev/null || true
+	modprobe -q ext4 2>/dev/null || true
+	img="$RIG_WORK/ext4-$(basename "$1").img"
+	truncate -s "${2:-256}M" "$img"
+	mkfs.ext4 -q -F -O ^has_journal "$img" || rig_fail "mkfs.ext4 failed"
+	mkdir -p "$1"
+	mount -o loop,user_xattr "$img" "$1" || rig_fail "mount of ext4 loop image failed"
+}
+
+# Read the 4 bytes at OFFSET of FILE as a big-endian unsigned integer.
+rig_be32() {
+	od -An -tx1 -j "$2" -N4 "$1" | tr -d ' \n' | { read -r h; echo $((0x$h)); }
+}
+
+# Read the 8 bytes at OFFSET of FILE as a big-endian unsigned integer.
+rig_be64() {
+	od -An -tx1 -j "$2" -N8 "$1" | tr -d ' \n' | { read -r h; echo $((0x$h)); }
+}
