@@ -1,0 +1,957 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Upstream's mount helper silently truncated tokens at 128 bytes, split
+ * name and value at the last '=', dropped options it did not recognise
+ * and passed unknown ones to the kernel. Here every token is kept whole,
+ * the first '=' splits, and anything unknown is an error naming it.
+ * Error messages name options but never print the value of a secret.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "et_opts.h"
+
+static const struct et_cipher ciphers[] = {
+	/* Upstream's menu order; key sizes are what the kernel accepts. */
+	{ "aes",	16, 16, 32, { 16, 32, 24 } },
+	{ "blowfish",	8,  16, 56, { 16, 32, 56 } },
+	{ "des3_ede",	8,  24, 24, { 24, 0, 0 } },
+	{ "twofish",	16, 16, 32, { 16, 32, 0 } },
+	{ "cast6",	16, 16, 32, { 16, 32, 0 } },
+	{ "cast5",	8,  5,  16, { 16, 0, 0 } },
+};
+
+size_t et_cipher_count(void)
+{
+	return sizeof(ciphers) / sizeof(ciphers[0]);
+}
+
+const struct et_cipher *et_cipher_at(size_t i)
+{
+	return i < et_cipher_count() ? &ciphers[i] : NULL;
+}
+
+const struct et_cipher *et_cipher_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < et_cipher_count(); i++)
+		if (!strcmp(ciphers[i].name, name))
+			return &ciphers[i];
+	return NULL;
+}
+
+int et_cipher_key_ok(const struct et_cipher *c, int bytes)
+{
+	if (bytes < c->min_bytes || bytes > c->max_bytes)
+		return 0;
+	/* AES and Twofish only have 128/192/256-bit keys; CAST6 steps by 32 bits. */
+	if (!strcmp(c->name, "aes") || !strcmp(c->name, "twofish"))
+		return bytes % 8 == 0;
+	if (!strcmp(c->name, "cast6"))
+		return bytes % 4 == 0;
+	return 1;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int et_hex_to_salt(const char *hex, uint8_t salt[ET_SALT_BYTES])
+{
+	size_t i;
+
+	if (!hex || strlen(hex) != 2 * ET_SALT_BYTES)
+		return -EINVAL;
+	for (i = 0; i < ET_SALT_BYTES; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		salt[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_err(char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	free(*err);
+	*err = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(err, fmt, ap) < 0)
+		*err = NULL;
+	va_end(ap);
+}
+
+/* Free a string that may hold a secret. */
+static void free_wiped(char *s)
+{
+	if (!s)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+static char *dup_range(const char *s, size_t len)
+{
+	char *d = malloc(len + 1);
+
+	if (!d)
+		return NULL;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	return d;
+}
+
+void et_optlist_free(struct et_optlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free_wiped(l->v[i].value);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+	l->cap = 0;
+}
+
+static int optlist_push(struct et_optlist *l, char *name, char *value)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? 2 * l->cap : 16;
+		struct et_kv *nv = realloc(l->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n].name = name;
+	l->v[l->n].value = value;
+	l->n++;
+	return 0;
+}
+
+static int all_blank(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* One name[=value] token; empty ones are skipped. */
+static int push_pair(struct et_optlist *out, const char *tok, size_t len, char **err)
+{
+	const char *eq;
+	char *name, *value = NULL;
+	int rc;
+
+	if (len == 0 || all_blank(tok, len))
+		return 0;
+	eq = memchr(tok, '=', len);
+	if (eq == tok) {
+		set_err(err, "option with an empty name (a token starts with '=')");
+		return -EINVAL;
+	}
+	name = dup_range(tok, eq ? (size_t)(eq - tok) : len);
+	if (!name)
+		return -ENOMEM;
+	if (eq) {
+		value = dup_range(eq + 1, len - (size_t)(eq - tok) - 1);
+		if (!value) {
+			free(name);
+			return -ENOMEM;
+		}
+	}
+	rc = optlist_push(out, name, value);
+	if (rc) {
+		free(name);
+		free_wiped(value);
+	}
+	return rc;
+}
+
+/* A comma-separated token; key=X:a=b:c=d is upstream's grouping syntax. */
+static int push_token(struct et_optlist *out, const char *tok, size_t len, char **err)
+{
+	const char *p, *end = tok + len, *colon;
+	int rc;
+
+	if (len <= 4 || memcmp(tok, "key=", 4) || !memchr(tok + 4, ':', len - 4))
+		return push_pair(out, tok, len, err);
+	for (p = tok; p < end; p = colon + 1) {
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (!colon)
+			colon = end;
+		rc = push_pair(out, p, (size_t)(colon - p), err);
+		if (rc)
+			return rc;
+		if (colon == end)
+			break;
+	}
+	return 0;
+}
+
+int et_opts_tokenize(const char *str, size_t len, int rc_file, struct et_optlist *out,
+		     char **err)
+{
+	size_t i = 0, start = 0;
+	int at_line_start = 1;
+	int rc;
+
+	if (memchr(str, '\0', len)) {
+		set_err(err, "options contain a NUL byte");
+		return -EINVAL;
+	}
+	while (i < len) {
+		if (rc_file && at_line_start && str[i] == '#') {
+			while (i < len && str[i] != '\n')
+				i++;
+			start = i + 1;
+			i++;
+			continue;
+		}
+		at_line_start = 0;
+		if (str[i] == ',' || str[i] == '\n') {
+			rc = push_token(out, str + start, i - start, err);
+			if (rc)
+				return rc;
+			at_line_start = str[i] == '\n';
+			start = i + 1;
+		}
+		i++;
+	}
+	if (start < len)
+		return push_token(out, str + start, len - start, err);
+	return 0;
+}
+
+void et_cfg_init(struct et_mount_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->passthrough = ET_UNSET;
+	cfg->xattr = ET_UNSET;
+	cfg->encrypted_view = ET_UNSET;
+	cfg->fne = ET_UNSET;
+	cfg->verbosity = ET_UNSET;
+}
+
+static void keyspec_clear_pw(struct et_keyspec *k)
+{
+	free_wiped(k->pw_value);
+	k->pw_value = NULL;
+	k->method = ET_PW_NONE;
+	k->pw_from_cmdline = 0;
+}
+
+static void keyspec_free(struct et_keyspec *k)
+{
+	keyspec_clear_pw(k);
+	free(k->salt_hex);
+	memset(k, 0, sizeof(*k));
+}
+
+void et_cfg_free(struct et_mount_cfg *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < ET_MAX_KEYS; i++)
+		keyspec_free(&cfg->keys[i]);
+	keyspec_free(&cfg->loose);
+	free(cfg->cipher);
+	free(cfg->fn_cipher);
+	et_optlist_free(&cfg->lsm);
+	et_cfg_init(cfg);
+}
+
+enum opt_id {
+	O_KEY, O_PW_DIRECT, O_PW_FILE, O_PW_FD, O_PW_TYPE, O_SALT, O_SIG,
+	O_CIPHER, O_KEY_BYTES, O_PASSTHROUGH, O_XATTR, O_XATTR_META, O_ENC_VIEW,
+	O_FNE, O_FNEK_SIG, O_FN_CIPHER, O_FN_KEY_BYTES, O_UNLINK_SIGS,
+	O_AUTH_TOK_ONLY, O_CHECK_DEV_RUID, O_NO_SIG_CACHE, O_VERBOSITY,
+	O_VERBOSE, O_NO_PROMPT, O_REMOUNT, O_MS_SET, O_MS_CLEAR, O_IGNORE,
+	O_LSM,
+};
+
+/* How an option takes its value. */
+enum opt_arg {
+	A_NONE,		/* bare flag only */
+	A_VALUE,	/* name=value required */
+	A_BOOL,		/* bare (yes) or =y/n/yes/no */
+	A_ANY,		/* either */
+};
+
+struct opt_def {
+	const char *name;
+	enum opt_id id;
+	enum opt_arg arg;
+	unsigned long ms;
+};
+
+static const struct opt_def opt_defs[] = {
+	{ "key", O_KEY, A_VALUE, 0 },
+	{ "passphrase_passwd", O_PW_DIRECT, A_VALUE, 0 },
+	{ "passwd", O_PW_DIRECT, A_VALUE, 0 },
+	{ "passphrase_passwd_file", O_PW_FILE, A_VALUE, 0 },
+	{ "passwd_file", O_PW_FILE, A_VALUE, 0 },
+	{ "passfile", O_PW_FILE, A_VALUE, 0 },
+	{ "passphrase_passwd_fd", O_PW_FD, A_VALUE, 0 },
+	{ "passwd_fd", O_PW_FD, A_VALUE, 0 },
+	{ "passfd", O_PW_FD, A_VALUE, 0 },
+	{ "passphrase_type", O_PW_TYPE, A_VALUE, 0 },
+	{ "passphrase_salt", O_SALT, A_VALUE, 0 },
+	{ "salt", O_SALT, A_VALUE, 0 },
+	{ "ecryptfs_sig", O_SIG, A_VALUE, 0 },
+	{ "sig", O_SIG, A_VALUE, 0 },
+	{ "ecryptfs_cipher", O_CIPHER, A_VALUE, 0 },
+	{ "cipher", O_CIPHER, A_VALUE, 0 },
+	{ "ecryptfs_key_bytes", O_KEY_BYTES, A_VALUE, 0 },
+	{ "ecryptfs_passthrough", O_PASSTHROUGH, A_BOOL, 0 },
+	{ "ecryptfs_xattr", O_XATTR, A_BOOL, 0 },
+	{ "ecryptfs_xattr_metadata", O_XATTR_META, A_BOOL, 0 },
+	{ "ecryptfs_encrypted_view", O_ENC_VIEW, A_BOOL, 0 },
+	{ "ecryptfs_enable_filename_crypto", O_FNE, A_BOOL, 0 },
+	{ "ecryptfs_fnek_sig", O_FNEK_SIG, A_VALUE, 0 },
+	{ "ecryptfs_fn_cipher", O_FN_CIPHER, A_VALUE, 0 },
+	{ "ecryptfs_fn_key_bytes", O_FN_KEY_BYTES, A_VALUE, 0 },
+	{ "ecryptfs_unlink_sigs", O_UNLINK_SIGS, A_NONE, 0 },
+	{ "ecryptfs_mount_auth_tok_only", O_AUTH_TOK_ONLY, A_NONE, 0 },
+	{ "ecryptfs_check_dev_ruid", O_CHECK_DEV_RUID, A_NONE, 0 },
+	{ "no_sig_cache", O_NO_SIG_CACHE, A_NONE, 0 },
+	{ "verbosity", O_VERBOSITY, A_VALUE, 0 },
+	{ "verbose", O_VERBOSE, A_NONE, 0 },
+	{ "no_prompt", O_NO_PROMPT, A_NONE, 0 },
+	{ "wild_ass_guess", O_NO_PROMPT, A_NONE, 0 },
+	{ "remount", O_REMOUNT, A_NONE, 0 },
+	/* Generic VFS options: become mount(2) flags. */
+	{ "ro", O_MS_SET, A_NONE, MS_RDONLY },
+	{ "rw", O_MS_CLEAR, A_NONE, MS_RDONLY },
+	{ "nosuid", O_MS_SET, A_NONE, MS_NOSUID },
+	{ "suid", O_MS_CLEAR, A_NONE, MS_NOSUID },
+	{ "nodev", O_MS_SET, A_NONE, MS_NODEV },
+	{ "dev", O_MS_CLEAR, A_NONE, MS_NODEV },
+	{ "noexec", O_MS_SET, A_NONE, MS_NOEXEC },
+	{ "exec", O_MS_CLEAR, A_NONE, MS_NOEXEC },
+	{ "sync", O_MS_SET, A_NONE, MS_SYNCHRONOUS },
+	{ "async", O_MS_CLEAR, A_NONE, MS_SYNCHRONOUS },
+	{ "dirsync", O_MS_SET, A_NONE, MS_DIRSYNC },
+	{ "noatime", O_MS_SET, A_NONE, MS_NOATIME },
+	{ "atime", O_MS_CLEAR, A_NONE, MS_NOATIME },
+	{ "nodiratime", O_MS_SET, A_NONE, MS_NODIRATIME },
+	{ "diratime", O_MS_CLEAR, A_NONE, MS_NODIRATIME },
+	{ "relatime", O_MS_SET, A_NONE, MS_RELATIME },
+	{ "norelatime", O_MS_CLEAR, A_NONE, MS_RELATIME },
+	{ "strictatime", O_MS_SET, A_NONE, MS_STRICTATIME },
+	{ "nostrictatime", O_MS_CLEAR, A_NONE, MS_STRICTATIME },
+	{ "lazytime", O_MS_SET, A_NONE, MS_LAZYTIME },
+	{ "nolazytime", O_MS_CLEAR, A_NONE, MS_LAZYTIME },
+	{ "silent", O_MS_SET, A_NONE, MS_SILENT },
+	{ "loud", O_MS_CLEAR, A_NONE, MS_SILENT },
+	{ "mand", O_MS_SET, A_NONE, MS_MANDLOCK },
+	{ "nomand", O_MS_CLEAR, A_NONE, MS_MANDLOCK },
+	/* mount(8)'s own options, which it also hands to helpers. */
+	{ "defaults", O_IGNORE, A_NONE, 0 },
+	{ "auto", O_IGNORE, A_NONE, 0 },
+	{ "noauto", O_IGNORE, A_NONE, 0 },
+	{ "user", O_IGNORE, A_ANY, 0 },
+	{ "nouser", O_IGNORE, A_NONE, 0 },
+	{ "users", O_IGNORE, A_NONE, 0 },
+	{ "owner", O_IGNORE, A_NONE, 0 },
+	{ "group", O_IGNORE, A_NONE, 0 },
+	{ "nofail", O_IGNORE, A_NONE, 0 },
+	{ "_netdev", O_IGNORE, A_NONE, 0 },
+	{ "comment", O_IGNORE, A_ANY, 0 },
+	/* Security-module options the kernel parses for every filesystem. */
+	{ "context", O_LSM, A_VALUE, 0 },
+	{ "fscontext", O_LSM, A_VALUE, 0 },
+	{ "defcontext", O_LSM, A_VALUE, 0 },
+	{ "rootcontext", O_LSM, A_VALUE, 0 },
+	{ "seclabel", O_LSM, A_NONE, 0 },
+};
+
+static const struct opt_def *opt_lookup(const char *name)
+{
+	static const struct opt_def x_opt = { "x-", O_IGNORE, A_ANY, 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(opt_defs) / sizeof(opt_defs[0]); i++)
+		if (!strcmp(opt_defs[i].name, name))
+			return &opt_defs[i];
+	/* x-* options are for userspace tools (systemd, mount(8)) only. */
+	if (!strncmp(name, "x-", 2))
+		return &x_opt;
+	return NULL;
+}
+
+static int parse_bool(const char *v)
+{
+	if (!v || !strcmp(v, "y") || !strcmp(v, "yes"))
+		return 1;
+	if (!strcmp(v, "n") || !strcmp(v, "no"))
+		return 0;
+	return -1;
+}
+
+static int parse_int(const char *v, int min, int max, int *out)
+{
+	char *end;
+	long l;
+
+	if (!v || !*v || *v == '+' || *v == '-' || *v == ' ')
+		return -EINVAL;
+	errno = 0;
+	l = strtol(v, &end, 10);
+	if (errno || *end || l < min || l > max)
+		return -EINVAL;
+	*out = (int)l;
+	return 0;
+}
+
+static const char *src_name(enum et_src src)
+{
+	return src == ET_SRC_RC ? "~/.ecryptfsrc" : "the mount options";
+}
+
+static int set_str(char **dst, const char *v)
+{
+	char *d = strdup(v);
+
+	if (!d)
+		return -ENOMEM;
+	free(*dst);
+	*dst = d;
+	return 0;
+}
+
+static int apply_pw(struct et_keyspec *k, const struct opt_def *d, const char *v,
+		    enum et_src src, char **err)
+{
+	static const enum et_pw_method map[] = {
+		[O_PW_DIRECT] = ET_PW_DIRECT, [O_PW_FILE] = ET_PW_FILE, [O_PW_FD] = ET_PW_FD,
+	};
+	int fd;
+
+	if (k->method != ET_PW_NONE) {
+		set_err(err, "%s: more than one passphrase source for the same key ('%s' and an earlier one)",
+			src_name(src), d->name);
+		return -EINVAL;
+	}
+	if (!*v) {
+		set_err(err, "%s: option '%s' has an empty value", src_name(src), d->name);
+		return -EINVAL;
+	}
+	if (d->id == O_PW_FD && parse_int(v, 0, INT_MAX, &fd)) {
+		set_err(err, "%s: option '%s' needs a file descriptor number, not '%s'",
+			src_name(src), d->name, v);
+		return -EINVAL;
+	}
+	if (d->id == O_PW_DIRECT && strlen(v) > ET_MAX_PASSPHRASE) {
+		set_err(err, "%s: the passphrase in '%s' is longer than %d bytes",
+			src_name(src), d->name, ET_MAX_PASSPHRASE);
+		return -EINVAL;
+	}
+	k->pw_value = strdup(v);
+	if (!k->pw_value)
+		return -ENOMEM;
+	k->method = map[d->id];
+	k->pw_from_cmdline = d->id == O_PW_DIRECT && src == ET_SRC_CMDLINE;
+	k->used = 1;
+	return 0;
+}
+
+static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
+		     const struct et_kv *kv, const struct et_kv *prev, enum et_src src,
+		     char **err)
+{
+	const struct opt_def *d = opt_lookup(kv->name);
+	const struct opt_def *pd = prev ? opt_lookup(prev->name) : NULL;
+	struct et_keyspec *k = *cur ? *cur : &cfg->loose;
+	const char *v = kv->value;
+	int b, n;
+
+	if (!d && pd && pd->id == O_PW_DIRECT) {
+		/* Most likely the rest of a passphrase: do not print it. */
+		set_err(err, "%s: unknown option after '%s=' (a passphrase given there cannot contain ',' or ':'; use passphrase_passwd_file= or passphrase_passwd_fd=)",
+			src_name(src), pd->name);
+		return -EINVAL;
+	}
+	if (!d) {
+		set_err(err, "%s: unknown option '%s'", src_name(src), kv->name);
+		return -EINVAL;
+	}
+	if (d->arg == A_NONE && v) {
+		set_err(err, "%s: option '%s' takes no value", src_name(src), d->name);
+		return -EINVAL;
+	}
+	if (d->arg == A_VALUE && !v) {
+		set_err(err, "%s: option '%s' needs a value ('%s=...')", src_name(src), d->name,
+			d->name);
+		return -EINVAL;
+	}
+	if (d->arg == A_BOOL) {
+		b = parse_bool(v);
+		if (b < 0) {
+			set_err(err, "%s: option '%s' takes y or n, not '%s'", src_name(src),
+				d->name, v);
+			return -EINVAL;
+		}
+	} else {
+		b = 1;
+	}
+
+	switch (d->id) {
+	case O_KEY:
+		if (strcmp(v, "passphrase")) {
+			set_err(err, "%s: key module '%s' is not supported; this mount.ecryptfs supports key=passphrase",
+				src_name(src), v);
+			return -EINVAL;
+		}
+		if (cfg->nkeys == ET_MAX_KEYS) {
+			set_err(err, "%s: more than %d keys", src_name(src), ET_MAX_KEYS);
+			return -EINVAL;
+		}
+		*cur = &cfg->keys[cfg->nkeys++];
+		(*cur)->used = 1;
+		return 0;
+	case O_PW_DIRECT:
+	case O_PW_FILE:
+	case O_PW_FD:
+		return apply_pw(k, d, v, src, err);
+	case O_PW_TYPE:
+		if (strcmp(v, "passphrase_passwd") && strcmp(v, "passphrase_passwd_file") &&
+		    strcmp(v, "passphrase_passwd_fd")) {
+			set_err(err, "%s: passphrase_type must be passphrase_passwd, passphrase_passwd_file or passphrase_passwd_fd, not '%s'",
+				src_name(src), v);
+			return -EINVAL;
+		}
+		/* Only chose upstream's prompt; the parameters themselves decide. */
+		return 0;
+	case O_SALT: {
+		uint8_t salt[ET_SALT_BYTES];
+
+		if (et_hex_to_salt(v, salt)) {
+			set_err(err, "%s: option '%s' needs 16 hex digits, not '%s'", src_name(src),
+				d->name, v);
+			return -EINVAL;
+		}
+		k->used = 1;
+		return set_str(&k->salt_hex, v);
+	}
+	case O_SIG:
+		if (!et_sig_valid(v)) {
+			set_err(err, "%s: option '%s' needs a 16-hex-digit signature, not '%s'",
+				src_name(src), d->name, v);
+			return -EINVAL;
+		}
+		if (cfg->nsigs == ET_MAX_KEYS) {
+			set_err(err, "%s: more than %d signatures", src_name(src), ET_MAX_KEYS);
+			return -EINVAL;
+		}
+		memcpy(cfg->sigs[cfg->nsigs++], v, ET_SIG_HEX + 1);
+		return 0;
+	case O_CIPHER:
+	case O_FN_CIPHER:
+		if (!et_cipher_find(v)) {
+			set_err(err, "%s: option '%s': unknown cipher '%s' (use aes, blowfish, des3_ede, twofish, cast6 or cast5)",
+				src_name(src), d->name, v);
+			return -EINVAL;
+		}
+		return set_str(d->id == O_CIPHER ? &cfg->cipher : &cfg->fn_cipher, v);
+	case O_KEY_BYTES:
+	case O_FN_KEY_BYTES:
+		if (parse_int(v, 1, ET_FEKEK_BYTES, &n)) {
+			set_err(err, "%s: option '%s' needs a key size in bytes (1-64), not '%s'",
+				src_name(src), d->name, v);
+			return -EINVAL;
+		}
+		if (d->id == O_KEY_BYTES)
+			cfg->key_bytes = n;
+		else
+			cfg->fn_key_bytes = n;
+		return 0;
+	case O_PASSTHROUGH:
+		cfg->passthrough = b;
+		return 0;
+	case O_XATTR:
+	case O_XATTR_META:
+		cfg->xattr = b;
+		return 0;
+	case O_ENC_VIEW:
+		cfg->encrypted_view = b;
+		return 0;
+	case O_FNE:
+		cfg->fne = b;
+		return 0;
+	case O_FNEK_SIG:
+		if (!et_sig_valid(v)) {
+			set_err(err, "%s: option '%s' needs a 16-hex-digit signature, not '%s'",
+				src_name(src), d->name, v);
+			return -EINVAL;
+		}
+		memcpy(cfg->fnek_sig, v, ET_SIG_HEX + 1);
+		return 0;
+	case O_UNLINK_SIGS:
+		cfg->unlink_sigs = 1;
+		return 0;
+	case O_AUTH_TOK_ONLY:
+		cfg->auth_tok_only = 1;
+		return 0;
+	case O_CHECK_DEV_RUID:
+		cfg->check_dev_ruid = 1;
+		return 0;
+	case O_NO_SIG_CACHE:
+		cfg->no_sig_cache = 1;
+		return 0;
+	case O_VERBOSITY:
+		if (parse_int(v, 0, 9, &n)) {
+			set_err(err, "%s: option 'verbosity' needs a number 0-9, not '%s'",
+				src_name(src), v);
+			return -EINVAL;
+		}
+		cfg->verbosity = n;
+		return 0;
+	case O_VERBOSE:
+		cfg->verbose = 1;
+		return 0;
+	case O_NO_PROMPT:
+		cfg->no_prompt = 1;
+		return 0;
+	case O_REMOUNT:
+		cfg->remount = 1;
+		return 0;
+	case O_MS_SET:
+		cfg->ms_set |= d->ms;
+		cfg->ms_clear &= ~d->ms;
+		return 0;
+	case O_MS_CLEAR:
+		cfg->ms_clear |= d->ms;
+		cfg->ms_set &= ~d->ms;
+		return 0;
+	case O_IGNORE:
+		return 0;
+	case O_LSM: {
+		char *name = strdup(kv->name), *value = v ? strdup(v) : NULL;
+
+		if (!name || (v && !value) || optlist_push(&cfg->lsm, name, value)) {
+			free(name);
+			free(value);
+			return -ENOMEM;
+		}
+		return 0;
+	}
+	}
+	/* Every table entry is handled above; reaching here is a bug. */
+	set_err(err, "internal error handling option '%s'", d->name);
+	return -EINVAL;
+}
+
+int et_cfg_apply(struct et_mount_cfg *cfg, const struct et_optlist *l, enum et_src src,
+		 char **err)
+{
+	struct et_keyspec *cur = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < l->n; i++) {
+		rc = apply_one(cfg, &cur, &l->v[i], i ? &l->v[i - 1] : NULL, src, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Hand @from's passphrase source and salt to @to (moving, not copying). */
+static void keyspec_take(struct et_keyspec *to, struct et_keyspec *from, int override)
+{
+	if (from->method != ET_PW_NONE && (override || to->method == ET_PW_NONE)) {
+		keyspec_clear_pw(to);
+		to->method = from->method;
+		to->pw_value = from->pw_value;
+		to->pw_from_cmdline = from->pw_from_cmdline;
+		from->pw_value = NULL;
+		from->method = ET_PW_NONE;
+	}
+	if (from->salt_hex && (override || !to->salt_hex)) {
+		free(to->salt_hex);
+		to->salt_hex = from->salt_hex;
+		from->salt_hex = NULL;
+	}
+	to->used = 1;
+}
+
+#define TAKE_STR(f)					\
+	do {						\
+		if (cl->f) {				\
+			out->f = cl->f;			\
+			cl->f = NULL;			\
+		} else {				\
+			out->f = rc->f;			\
+			rc->f = NULL;			\
+		}					\
+	} while (0)
+
+#define TAKE_TRI(f) (out->f = cl->f != ET_UNSET ? cl->f : rc->f)
+
+int et_cfg_merge(struct et_mount_cfg *out, struct et_mount_cfg *rc, struct et_mount_cfg *cl)
+{
+	struct et_mount_cfg *keysrc = (cl->nkeys || cl->nsigs) ? cl : rc;
+	size_t i;
+	int err;
+
+	TAKE_STR(cipher);
+	TAKE_STR(fn_cipher);
+	out->key_bytes = cl->key_bytes ? cl->key_bytes : rc->key_bytes;
+	out->fn_key_bytes = cl->fn_key_bytes ? cl->fn_key_bytes : rc->fn_key_bytes;
+	TAKE_TRI(passthrough);
+	TAKE_TRI(xattr);
+	TAKE_TRI(encrypted_view);
+	TAKE_TRI(fne);
+	TAKE_TRI(verbosity);
+	memcpy(out->fnek_sig, cl->fnek_sig[0] ? cl->fnek_sig : rc->fnek_sig, ET_SIG_HEX + 1);
+	out->unlink_sigs = rc->unlink_sigs | cl->unlink_sigs;
+	out->auth_tok_only = rc->auth_tok_only | cl->auth_tok_only;
+	out->check_dev_ruid = rc->check_dev_ruid | cl->check_dev_ruid;
+	out->no_sig_cache = rc->no_sig_cache | cl->no_sig_cache;
+	out->no_prompt = rc->no_prompt | cl->no_prompt;
+	out->verbose = rc->verbose | cl->verbose;
+	out->remount = rc->remount | cl->remount;
+	out->ms_set = (rc->ms_set & ~cl->ms_clear) | cl->ms_set;
+	out->ms_clear = (rc->ms_clear & ~cl->ms_set) | cl->ms_clear;
+
+	for (i = 0; i < rc->lsm.n + cl->lsm.n; i++) {
+		struct et_kv *kv = i < rc->lsm.n ? &rc->lsm.v[i] : &cl->lsm.v[i - rc->lsm.n];
+
+		err = optlist_push(&out->lsm, kv->name, kv->value);
+		if (err)
+			return err;
+		kv->name = NULL;
+		kv->value = NULL;
+	}
+
+	for (i = 0; i < keysrc->nkeys; i++) {
+		out->keys[i] = keysrc->keys[i];
+		memset(&keysrc->keys[i], 0, sizeof(keysrc->keys[i]));
+	}
+	out->nkeys = keysrc->nkeys;
+	keysrc->nkeys = 0;
+	memcpy(out->sigs, keysrc->sigs, sizeof(out->sigs));
+	out->nsigs = keysrc->nsigs;
+
+	/*
+	 * Loose key parameters (passwd_file= without key=) complete the first
+	 * key; with only a signature they mean a passphrase key besides it.
+	 */
+	if (!out->nkeys && (rc->loose.used || cl->loose.used || !out->nsigs)) {
+		out->nkeys = 1;
+		out->keys[0].used = 1;
+	}
+	if (out->nkeys) {
+		keyspec_take(&out->keys[0], &rc->loose, 0);
+		keyspec_take(&out->keys[0], &cl->loose, 1);
+	}
+	et_cfg_free(rc);
+	et_cfg_free(cl);
+	return 0;
+}
+
+struct strbuf {
+	char *s;
+	size_t len;
+	size_t cap;
+	int oom;
+};
+
+static void sb_add(struct strbuf *b, const char *sep, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void sb_add(struct strbuf *b, const char *sep, const char *fmt, ...)
+{
+	va_list ap;
+	char *piece;
+	size_t need;
+
+	if (b->oom)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&piece, fmt, ap) < 0) {
+		va_end(ap);
+		b->oom = 1;
+		return;
+	}
+	va_end(ap);
+	if (!b->len)
+		sep = "";
+	need = b->len + strlen(sep) + strlen(piece) + 1;
+	if (need > b->cap) {
+		size_t ncap = need * 2;
+		char *ns = realloc(b->s, ncap);
+
+		if (!ns) {
+			free(piece);
+			b->oom = 1;
+			return;
+		}
+		b->s = ns;
+		b->cap = ncap;
+	}
+	b->len += (size_t)sprintf(b->s + b->len, "%s%s", sep, piece);
+	free(piece);
+}
+
+int et_cfg_missing(const struct et_mount_cfg *cfg, char **missing)
+{
+	struct strbuf b = { 0 };
+	size_t i;
+
+	*missing = NULL;
+	for (i = 0; i < cfg->nkeys; i++) {
+		if (cfg->keys[i].method != ET_PW_NONE)
+			continue;
+		if (cfg->nkeys == 1)
+			sb_add(&b, ", ", "the passphrase (passphrase_passwd_file=, passphrase_passwd_fd= or passphrase_passwd=)");
+		else
+			sb_add(&b, ", ", "the passphrase of key %zu (passphrase_passwd_file=, passphrase_passwd_fd= or passphrase_passwd=)",
+			       i + 1);
+	}
+	if (!cfg->cipher)
+		sb_add(&b, ", ", "ecryptfs_cipher=");
+	if (!cfg->key_bytes)
+		sb_add(&b, ", ", "ecryptfs_key_bytes=");
+	if (b.oom) {
+		free(b.s);
+		return -ENOMEM;
+	}
+	*missing = b.s;
+	return 0;
+}
+
+static int sig_seen(char list[][ET_SIG_HEX + 1], size_t n, const char *sig)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], sig))
+			return 1;
+	return 0;
+}
+
+int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ET_SIG_HEX + 1],
+		       char **opts, char **err)
+{
+	char all[2 * ET_MAX_KEYS][ET_SIG_HEX + 1];
+	const struct et_cipher *c, *fc;
+	struct strbuf b = { 0 };
+	const char *fnek = NULL;
+	size_t n = 0, i;
+
+	*opts = NULL;
+	if (!cfg->cipher || !cfg->key_bytes || (cfg->nkeys == 0 && cfg->nsigs == 0)) {
+		set_err(err, "a mandatory option is missing (key, ecryptfs_cipher= or ecryptfs_key_bytes=)");
+		return -EINVAL;
+	}
+	c = et_cipher_find(cfg->cipher);
+	if (!c || !et_cipher_key_ok(c, cfg->key_bytes)) {
+		set_err(err, "ecryptfs_key_bytes=%d is not a valid key size for cipher %s",
+			cfg->key_bytes, cfg->cipher);
+		return -EINVAL;
+	}
+	fc = cfg->fn_cipher ? et_cipher_find(cfg->fn_cipher) : c;
+	if (cfg->fn_key_bytes && (!fc || !et_cipher_key_ok(fc, cfg->fn_key_bytes))) {
+		set_err(err, "ecryptfs_fn_key_bytes=%d is not a valid key size for cipher %s",
+			cfg->fn_key_bytes, fc ? fc->name : "?");
+		return -EINVAL;
+	}
+	if (cfg->fn_cipher && !cfg->fn_key_bytes && fc != c &&
+	    !et_cipher_key_ok(fc, cfg->key_bytes)) {
+		set_err(err, "ecryptfs_fn_cipher=%s needs ecryptfs_fn_key_bytes= (ecryptfs_key_bytes=%d does not fit it)",
+			cfg->fn_cipher, cfg->key_bytes);
+		return -EINVAL;
+	}
+	if (cfg->fnek_sig[0] && cfg->fne == 0) {
+		set_err(err, "ecryptfs_fnek_sig= given together with ecryptfs_enable_filename_crypto=n");
+		return -EINVAL;
+	}
+
+	for (i = 0; i < cfg->nkeys; i++)
+		if (!sig_seen(all, n, key_sigs[i]))
+			memcpy(all[n++], key_sigs[i], ET_SIG_HEX + 1);
+	for (i = 0; i < cfg->nsigs; i++)
+		if (!sig_seen(all, n, cfg->sigs[i]))
+			memcpy(all[n++], cfg->sigs[i], ET_SIG_HEX + 1);
+
+	if (cfg->fnek_sig[0])
+		fnek = cfg->fnek_sig;
+	else if (cfg->fne == 1)
+		fnek = all[0];	/* upstream's suggested default: the first FEKEK */
+	if (!fnek && (cfg->fn_cipher || cfg->fn_key_bytes)) {
+		set_err(err, "ecryptfs_fn_cipher=/ecryptfs_fn_key_bytes= need filename encryption (ecryptfs_fnek_sig= or ecryptfs_enable_filename_crypto=y)");
+		return -EINVAL;
+	}
+
+	for (i = 0; i < n; i++)
+		sb_add(&b, ",", "ecryptfs_sig=%s", all[i]);
+	sb_add(&b, ",", "ecryptfs_cipher=%s", cfg->cipher);
+	sb_add(&b, ",", "ecryptfs_key_bytes=%d", cfg->key_bytes);
+	if (cfg->passthrough == 1)
+		sb_add(&b, ",", "ecryptfs_passthrough");
+	if (cfg->xattr == 1)
+		sb_add(&b, ",", "ecryptfs_xattr_metadata");
+	if (cfg->encrypted_view == 1)
+		sb_add(&b, ",", "ecryptfs_encrypted_view");
+	if (fnek) {
+		sb_add(&b, ",", "ecryptfs_fnek_sig=%s", fnek);
+		if (cfg->fn_cipher)
+			sb_add(&b, ",", "ecryptfs_fn_cipher=%s", cfg->fn_cipher);
+		if (cfg->fn_key_bytes)
+			sb_add(&b, ",", "ecryptfs_fn_key_bytes=%d", cfg->fn_key_bytes);
+	}
+	/* Upstream always asks umount.ecryptfs to drop the keys again. */
+	sb_add(&b, ",", "ecryptfs_unlink_sigs");
+	if (cfg->auth_tok_only)
+		sb_add(&b, ",", "ecryptfs_mount_auth_tok_only");
+	if (cfg->check_dev_ruid)
+		sb_add(&b, ",", "ecryptfs_check_dev_ruid");
+	for (i = 0; i < cfg->lsm.n; i++) {
+		if (cfg->lsm.v[i].value)
+			sb_add(&b, ",", "%s=%s", cfg->lsm.v[i].name, cfg->lsm.v[i].value);
+		else
+			sb_add(&b, ",", "%s", cfg->lsm.v[i].name);
+	}
+	if (b.oom) {
+		free(b.s);
+		return -ENOMEM;
+	}
+	if (b.len > ET_KERNEL_OPTS_MAX) {
+		set_err(err, "the kernel mount options would be %zu bytes, more than the %d the kernel accepts",
+			b.len, ET_KERNEL_OPTS_MAX);
+		free(b.s);
+		return -E2BIG;
+	}
+	*opts = b.s;
+	return 0;
+}
