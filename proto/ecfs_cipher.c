@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ecfs_cipher - cipher table, IV derivation, extent CBC and FEK wrapping.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <botan/ffi.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/provider.h>
+
+#include "ecfs_cipher.h"
+
+static const struct ecfs_cipher cipher_table[ECFS_CID_COUNT] = {
+	{ ECFS_CID_AES,      "aes",      16, 16, 32, 8, ECFS_CIPHER_AES_128 },
+	{ ECFS_CID_BLOWFISH, "blowfish",  8,  4, 56, 1, ECFS_CIPHER_BLOWFISH },
+	{ ECFS_CID_DES3_EDE, "des3_ede",  8, 24, 24, 1, ECFS_CIPHER_DES3_EDE },
+	{ ECFS_CID_CAST5,    "cast5",     8,  5, 16, 1, ECFS_CIPHER_CAST5 },
+	{ ECFS_CID_TWOFISH,  "twofish",  16, 16, 32, 8, ECFS_CIPHER_TWOFISH },
+	{ ECFS_CID_CAST6,    "cast6",    16, 16, 32, 4, ECFS_CIPHER_CAST6 },
+};
+
+const struct ecfs_cipher *ecfs_cipher_by_id(enum ecfs_cipher_id id)
+{
+	if ((unsigned int)id >= ECFS_CID_COUNT)
+		return NULL;
+	return &cipher_table[id];
+}
+
+const struct ecfs_cipher *ecfs_cipher_by_name(const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return NULL;
+	for (i = 0; i < ECFS_CID_COUNT; i++)
+		if (strcmp(name, cipher_table[i].name) == 0)
+			return &cipher_table[i];
+	return NULL;
+}
+
+const struct ecfs_cipher *ecfs_cipher_by_code(unsigned int code)
+{
+	size_t i;
+
+	if (code == ECFS_CIPHER_AES_192 || code == ECFS_CIPHER_AES_256)
+		return &cipher_table[ECFS_CID_AES];
+	for (i = 0; i < ECFS_CID_COUNT; i++)
+		if (code == cipher_table[i].code)
+			return &cipher_table[i];
+	return NULL;
+}
+
+bool ecfs_cipher_key_size_ok(const struct ecfs_cipher *c, size_t key_size)
+{
+	if (!c || key_size < c->min_key || key_size > c->max_key)
+		return false;
+	return (key_size - c->min_key) % c->key_step == 0;
+}
+
+int ecfs_cipher_code(const struct ecfs_cipher *c, size_t key_size)
+{
+	if (!ecfs_cipher_key_size_ok(c, key_size))
+		return -EINVAL;
+	if (c->id != ECFS_CID_AES)
+		return c->code;
+	switch (key_size) {
+	case 16:
+		return ECFS_CIPHER_AES_128;
+	case 24:
+		return ECFS_CIPHER_AES_192;
+	default:
+		return ECFS_CIPHER_AES_256;
+	}
+}
+
+int ecfs_cipher_wrapped_size(const struct ecfs_cipher *c, size_t key_size)
+{
+	if (!ecfs_cipher_key_size_ok(c, key_size))
+		return -EINVAL;
+	/* keystore.c pads only an AES-192 FEK; other sizes go to ECB as they are. */
+	if (c->id == ECFS_CID_AES && key_size == 24)
+		return 32;
+	if (key_size % c->block_size)
+		return -EINVAL;
+	return (int)key_size;
+}
+
+/*
+ * OpenSSL setup.  Blowfish and CAST5 live only in OpenSSL 3's "legacy"
+ * provider, which is never loaded implicitly.  We load it into a private
+ * library context (so the host program's default context is not changed),
+ * and load "default" there as well: once any provider is loaded explicitly
+ * into a context, the default provider is no longer loaded automatically.
+ */
+static pthread_once_t ossl_once = PTHREAD_ONCE_INIT;
+static OSSL_LIB_CTX *ossl_libctx;
+static OSSL_PROVIDER *ossl_default;
+static OSSL_PROVIDER *ossl_legacy;
+
+static void ossl_teardown(void)
+{
+	if (ossl_legacy)
+		OSSL_PROVIDER_unload(ossl_legacy);
+	if (ossl_default)
+		OSSL_PROVIDER_unload(ossl_default);
+	OSSL_LIB_CTX_free(ossl_libctx);
+	ossl_legacy = NULL;
+	ossl_default = NULL;
+	ossl_libctx = NULL;
+}
+
+static void ossl_setup(void)
+{
+	/* OpenSSL registers its own exit cleanup here; ours, registered after it,
+	 * therefore runs before it, while the library is still usable. */
+	if (!OPENSSL_init_crypto(0, NULL))
+		return;
+	ossl_libctx = OSSL_LIB_CTX_new();
+	if (!ossl_libctx)
+		return;
+	ossl_default = OSSL_PROVIDER_load(ossl_libctx, "default");
+	ossl_legacy = OSSL_PROVIDER_load(ossl_libctx, "legacy");
+	if (!ossl_legacy)
+		fprintf(stderr, "libecfs: cannot load the OpenSSL legacy provider "
+			"(ossl-modules/legacy.so); blowfish and cast5 are unavailable\n");
+	atexit(ossl_teardown);
+}
+
+OSSL_LIB_CTX *ecfs_crypto_libctx(void)
+{
+	pthread_once(&ossl_once, ossl_setup);
+	return ossl_libctx;
+}
+
+int ecfs_crypto_init(void)
+{
+	pthread_once(&ossl_once, ossl_setup);
+	if (!ossl_libctx || !ossl_default)
+		return -EIO;
+	return ossl_legacy ? 0 : -ENOPKG;
+}
+
+static bool cipher_uses_botan(const struct ecfs_cipher *c)
+{
+	return c->id == ECFS_CID_TWOFISH || c->id == ECFS_CID_CAST6;
+}
+
+/*
+ * The kernel's des3_ede refuses keys with K1 == K2 or K2 == K3 because
+ * eCryptfs sets CRYPTO_TFM_REQ_FORBID_WEAK_KEYS (such keys degrade to
+ * single DES).  Mirror that so we never produce what the kernel cannot read.
+ */
+static bool key_acceptable(const struct ecfs_cipher *c, const uint8_t *key, size_t key_size)
+{
+	if (!key || !ecfs_cipher_key_size_ok(c, key_size))
+		return false;
+	if (c->id == ECFS_CID_DES3_EDE &&
+	    (memcmp(key, key + 8, 8) == 0 || memcmp(key + 8, key + 16, 8) == 0))
+		return false;
+	return true;
+}
+
+static int evp_fetch(const struct ecfs_cipher *c, size_t key_size, bool cbc, EVP_CIPHER **out)
+{
+	const char *mode = cbc ? "CBC" : "ECB";
+	char name[32];
+
+	*out = NULL;
+	switch (c->id) {
+	case ECFS_CID_AES:
+		snprintf(name, sizeof(name), "AES-%zu-%s", key_size * 8, mode);
+		break;
+	case ECFS_CID_DES3_EDE:
+		snprintf(name, sizeof(name), "DES-EDE3-%s", mode);
+		break;
+	case ECFS_CID_BLOWFISH:
+		snprintf(name, sizeof(name), "BF-%s", mode);
+		break;
+	case ECFS_CID_CAST5:
+		snprintf(name, sizeof(name), "CAST5-%s", mode);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ecfs_crypto_init() == -EIO)
+		return -EIO;
+	*out = EVP_CIPHER_fetch(ossl_libctx, name, NULL);
+	if (*out)
+		return 0;
+	if (c->id == ECFS_CID_BLOWFISH || c->id == ECFS_CID_CAST5)
+		return -ENOPKG;
+	return -EIO;
+}
+
+/* A keyed EVP context with padding off; the IV is set per operation. */
+static int evp_ctx_new(const struct ecfs_cipher *c, const uint8_t *key, size_t key_size,
+		       bool cbc, bool encrypt, EVP_CIPHER_CTX **out)
+{
+	EVP_CIPHER *cipher = NULL;
+	EVP_CIPHER_CTX *ctx = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = evp_fetch(c, key_size, cbc, &cipher);
+	if (rc)
+		return rc;
+	rc = -EIO;
+	ctx = EVP_CIPHER_CTX_new();
+	if (!ctx)
+		goto out;
+	if (!EVP_CipherInit_ex2(ctx, cipher, NULL, NULL, encrypt, NULL))
+		goto out;
+	/* Blowfish and CAST5 take variable key lengths; the rest are fixed. */
+	if ((size_t)EVP_CIPHER_CTX_get_key_length(ctx) != key_size &&
+	    EVP_CIPHER_CTX_set_key_length(ctx, (int)key_size) <= 0)
+		goto out;
+	if (!EVP_CIPHER_CTX_set_padding(ctx, 0))
+		goto out;
+	if (!EVP_CipherInit_ex2(ctx, NULL, key, NULL, encrypt, NULL))
+		goto out;
+	*out = ctx;
+	ctx = NULL;
+	rc = 0;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	EVP_CIPHER_free(cipher);
+	return rc;
+}
+
+static int evp_run(EVP_CIPHER_CTX *ctx, const uint8_t *iv, const uint8_t *in, uint8_t *out,
+		   size_t len)
+{
+	int outl = 0;
+
+	if (len > INT32_MAX)
+		return -EINVAL;
+	if (!EVP_CipherInit_ex2(ctx, NULL, NULL, iv, -1, NULL))
+		return -EIO;
+	if (!EVP_CipherUpdate(ctx, out, &outl, in, (int)len) || (size_t)outl != len)
+		return -EIO;
+	return 0;
+}
+
+static int botan_new(const struct ecfs_cipher *c, const uint8_t *key, size_t key_size,
+		     botan_block_cipher_t *out)
+{
+	const char *name = c->id == ECFS_CID_TWOFISH ? "Twofish" : "CAST-256";
+	botan_block_cipher_t bc;
+
+	if (botan_block_cipher_init(&bc, name) != 0)
+		return -EIO;
+	if (botan_block_cipher_set_key(bc, key, key_size) != 0) {
+		botan_block_cipher_destroy(bc);
+		return -EIO;
+	}
+	*out = bc;
+	return 0;
+}
+
+/* Botan's FFI has raw block operations only; CBC chaining is done here. */
+static int botan_cbc(botan_block_cipher_t bc, size_t bs, bool encrypt, const uint8_t *iv,
+		     const uint8_t *in, uint8_t *out, size_t len)
+{
+	uint8_t chain[ECFS_CIPHER_MAX_BLOCK];
+	uint8_t saved[ECFS_EXTENT_SIZE];
+	size_t off, i;
+	int rc = 0;
+
+	memcpy(chain, iv, bs);
+	if (encrypt) {
+		uint8_t x[ECFS_CIPHER_MAX_BLOCK];
+
+		for (off = 0; off < len; off += bs) {
+			for (i = 0; i < bs; i++)
+				x[i] = in[off + i] ^ chain[i];
+			if (botan_block_cipher_encrypt_blocks(bc, x, out + off, 1) != 0) {
+				rc = -EIO;
+				break;
+			}
+			memcpy(chain, out + off, bs);
+		}
+		OPENSSL_cleanse(x, sizeof(x));
+		return rc;
+	}
+	/* Decrypt a chunk of blocks at once; keep the ciphertext so that
+	 * in-place operation can still chain from it. */
+	for (off = 0; off < len; ) {
+		size_t n = len - off < sizeof(saved) ? len - off : sizeof(saved);
+
+		memcpy(saved, in + off, n);
+		if (botan_block_cipher_decrypt_blocks(bc, saved, out + off, n / bs) != 0) {
+			rc = -EIO;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			out[off + i] ^= i < bs ? chain[i] : saved[i - bs];
+		memcpy(chain, saved + n - bs, bs);
+		off += n;
+	}
+	OPENSSL_cleanse(saved, sizeof(saved));
+	return rc;
+}
+
+static int botan_ecb(botan_block_cipher_t bc, size_t bs, bool encrypt, const uint8_t *in,
+		     uint8_t *out, size_t len)
+{
+	int r;
+
+	if (encrypt)
+		r = botan_block_cipher_encrypt_blocks(bc, in, out, len / bs);
+	else
+		r = botan_block_cipher_decrypt_blocks(bc, in, out, len / bs);
+	return r == 0 ? 0 : -EIO;
+}
+
+static int cipher_oneshot(const struct ecfs_cipher *c, const uint8_t *key, size_t key_size,
+			  bool cbc, bool encrypt, const uint8_t *iv, const uint8_t *in,
+			  uint8_t *out, size_t len)
+{
+	int rc;
+
+	if (!c || !in || !out || (cbc && !iv))
+		return -EINVAL;
+	if (len % c->block_size)
+		return -EINVAL;
+	if (!key_acceptable(c, key, key_size))
+		return -EKEYREJECTED;
+	if (len == 0)
+		return 0;
+	if (cipher_uses_botan(c)) {
+		botan_block_cipher_t bc;
+
+		rc = botan_new(c, key, key_size, &bc);
+		if (rc)
+			return rc;
+		if (cbc)
+			rc = botan_cbc(bc, c->block_size, encrypt, iv, in, out, len);
+		else
+			rc = botan_ecb(bc, c->block_size, encrypt, in, out, len);
+		botan_block_cipher_destroy(bc);
+	} else {
+		EVP_CIPHER_CTX *ctx;
+
+		rc = evp_ctx_new(c, key, key_size, cbc, encrypt, &ctx);
+		if (rc)
+			return rc;
+		rc = evp_run(ctx, cbc ? iv : NULL, in, out, len);
+		EVP_CIPHER_CTX_free(ctx);
+	}
+	return rc;
+}
+
+int ecfs_cipher_ecb(const struct ecfs_cipher *c, const uint8_t *key, size_t key_size,
+		    bool encrypt, const uint8_t *in, uint8_t *out, size_t len)
+{
+	return cipher_oneshot(c, key, key_size, false, encrypt, NULL, in, out, len);
+}
+
+int ecfs_cipher_cbc(const struct ecfs_cipher *c, const uint8_t *key, size_t key_size,
+		    bool encrypt, const uint8_t *iv, const uint8_t *in, uint8_t *out,
+		    size_t len)
+{
+	return cipher_oneshot(c, key, key_size, true, encrypt, iv, in, out, len);
+}
+
+static int md5_with(EVP_MD_CTX *ctx, const EVP_MD *md, const void *in, size_t len,
+		    uint8_t out[ECFS_CIPHER_IV_BYTES])
+{
+	unsigned int olen = 0;
+
+	if (!EVP_DigestInit_ex2(ctx, md, NULL) || !EVP_DigestUpdate(ctx, in, len) ||
+	    !EVP_DigestFinal_ex(ctx, out, &olen) || olen != ECFS_CIPHER_IV_BYTES)
+		return -EIO;
+	return 0;
+}
+
+static int md5_oneshot(const void *in, size_t len, uint8_t out[ECFS_CIPHER_IV_BYTES])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD *md = EVP_MD_fetch(ecfs_crypto_libctx(), "MD5", NULL);
+	int rc = -EIO;
+
+	if (ctx && md)
+		rc = md5_with(ctx, md, in, len, out);
+	EVP_MD_CTX_free(ctx);
+	EVP_MD_free(md);
+	return rc;
+}
+
+int ecfs_cipher_root_iv(const uint8_t *fek, size_t key_size,
+			uint8_t root_iv[ECFS_CIPHER_IV_BYTES])
+{
+	if (!fek || !root_iv || key_size == 0 || key_size > ECFS_CIPHER_MAX_KEY_BYTES)
+		return -EINVAL;
+	return md5_oneshot(fek, key_size, root_iv);
+}
+
+/* The 32 bytes the kernel hashes for an extent IV. */
+static void extent_iv_input(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t extent,
+			    uint8_t src[2 * ECFS_CIPHER_IV_BYTES])
+{
+	char field[ECFS_CIPHER_IV_BYTES];
+
+	memcpy(src, root_iv, ECFS_CIPHER_IV_BYTES);
+	memset(field, 0, sizeof(field));
+	/* Like the kernel's snprintf into 16 bytes: at most 15 digits, then NUL;
+	 * longer numbers are cut off the same way (never reached: 2^49 bytes). */
+	if (snprintf(field, sizeof(field), "%" PRIu64, extent) >= (int)sizeof(field))
+		field[sizeof(field) - 1] = '\0';
+	memcpy(src + ECFS_CIPHER_IV_BYTES, field, sizeof(field));
+}
+
+int ecfs_cipher_extent_iv(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t extent,
+			  uint8_t iv[ECFS_CIPHER_IV_BYTES])
+{
+	uint8_t src[2 * ECFS_CIPHER_IV_BYTES];
+	int rc;
+
+	if (!root_iv || !iv)
+		return -EINVAL;
+	extent_iv_input(root_iv, extent, src);
+	rc = md5_oneshot(src, sizeof(src), iv);
+	OPENSSL_cleanse(src, sizeof(src));
+	return rc;
+}
+
+struct ecfs_extent_ctx {
+	const struct ecfs_cipher *cipher;
+	uint8_t root_iv[ECFS_CIPHER_IV_BYTES];
+	EVP_MD *md5;
+	EVP_MD_CTX *md_ctx;
+	EVP_CIPHER_CTX *enc;		/* OpenSSL ciphers */
+	EVP_CIPHER_CTX *dec;
+	botan_block_cipher_t bc;	/* Botan ciphers */
+	bool have_bc;
+};
+
+void ecfs_extent_ctx_free(struct ecfs_extent_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	/* The EVP and Botan objects wipe their key schedules when freed. */
+	EVP_CIPHER_CTX_free(ctx->enc);
+	EVP_CIPHER_CTX_free(ctx->dec);
+	if (ctx->have_bc)
+		botan_block_cipher_destroy(ctx->bc);
+	EVP_MD_CTX_free(ctx->md_ctx);
+	EVP_MD_free(ctx->md5);
+	OPENSSL_clear_free(ctx, sizeof(*ctx));
+}
+
+int ecfs_extent_ctx_new(struct ecfs_extent_ctx **out, const struct ecfs_cipher *c,
+			const uint8_t *fek, size_t key_size)
+{
+	struct ecfs_extent_ctx *ctx;
+	int rc;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!c || !fek)
+		return -EINVAL;
+	if (!key_acceptable(c, fek, key_size))
+		return -EKEYREJECTED;
+	ctx = OPENSSL_zalloc(sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+	ctx->cipher = c;
+	rc = -EIO;
+	ctx->md5 = EVP_MD_fetch(ecfs_crypto_libctx(), "MD5", NULL);
+	ctx->md_ctx = EVP_MD_CTX_new();
+	if (!ctx->md5 || !ctx->md_ctx)
+		goto fail;
+	rc = md5_with(ctx->md_ctx, ctx->md5, fek, key_size, ctx->root_iv);
+	if (rc)
+		goto fail;
+	if (cipher_uses_botan(c)) {
+		rc = botan_new(c, fek, key_size, &ctx->bc);
+		if (rc)
+			goto fail;
+		ctx->have_bc = true;
+	} else {
+		rc = evp_ctx_new(c, fek, key_size, true, true, &ctx->enc);
+		if (rc)
+			goto fail;
+		rc = evp_ctx_new(c, fek, key_size, true, false, &ctx->dec);
+		if (rc)
+			goto fail;
+	}
+	*out = ctx;
+	return 0;
+fail:
+	ecfs_extent_ctx_free(ctx);
+	return rc;
+}
+
+static int extent_crypt(struct ecfs_extent_ctx *ctx, uint64_t extent, bool encrypt,
+			const uint8_t *in, uint8_t *out)
+{
+	uint8_t src[2 * ECFS_CIPHER_IV_BYTES];
+	uint8_t iv[ECFS_CIPHER_IV_BYTES];
+	int rc;
+
+	if (!ctx || !in || !out)
+		return -EINVAL;
+	extent_iv_input(ctx->root_iv, extent, src);
+	rc = md5_with(ctx->md_ctx, ctx->md5, src, sizeof(src), iv);
+	if (rc)
+		goto out;
+	/* An 8-byte-block cipher uses the first 8 IV bytes (EVP takes
+	 * block-size bytes from the buffer; botan_cbc likewise). */
+	if (ctx->have_bc)
+		rc = botan_cbc(ctx->bc, ctx->cipher->block_size, encrypt, iv, in, out,
+			       ECFS_EXTENT_SIZE);
+	else
+		rc = evp_run(encrypt ? ctx->enc : ctx->dec, iv, in, out,
+			     ECFS_EXTENT_SIZE);
+out:
+	OPENSSL_cleanse(src, sizeof(src));
+	OPENSSL_cleanse(iv, sizeof(iv));
+	return rc;
+}
+
+int ecfs_extent_encrypt(struct ecfs_extent_ctx *ctx, uint64_t extent,
+			const uint8_t *in, uint8_t *out)
+{
+	return extent_crypt(ctx, extent, true, in, out);
+}
+
+int ecfs_extent_decrypt(struct ecfs_extent_ctx *ctx, uint64_t extent,
+			const uint8_t *in, uint8_t *out)
+{
+	return extent_crypt(ctx, extent, false, in, out);
+}
+
+int ecfs_cipher_fek_wrap(const struct ecfs_cipher *c, const uint8_t fekek[64],
+			 const uint8_t *fek, size_t key_size,
+			 uint8_t *out, size_t out_size, size_t *out_len)
+{
+	uint8_t buf[ECFS_CIPHER_MAX_KEY_BYTES];
+	int size, rc;
+
+	if (!c || !fekek || !fek || !out || !out_len)
+		return -EINVAL;
+	size = ecfs_cipher_wrapped_size(c, key_size);
+	if (size < 0)
+		return size;
+	if (out_size < (size_t)size)
+		return -ENOBUFS;
+	/* AES-192: the kernel zeroes the 8 bytes after the key and wraps 32. */
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, fek, key_size);
+	rc = ecfs_cipher_ecb(c, fekek, key_size, true, buf, out, (size_t)size);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	if (rc == 0)
+		*out_len = (size_t)size;
+	return rc;
+}
+
+int ecfs_cipher_fek_unwrap(unsigned int code, const uint8_t fekek[64],
+			   const uint8_t *enc, size_t enc_len,
+			   uint8_t *fek, size_t *key_size, const struct ecfs_cipher **cipher)
+{
+	const struct ecfs_cipher *c = ecfs_cipher_by_code(code);
+	uint8_t buf[ECFS_CIPHER_MAX_KEY_BYTES];
+	size_t ks;
+	int rc;
+
+	if (!fekek || !enc || !fek || !key_size)
+		return -EINVAL;
+	if (!c)
+		return -ENOTSUP;
+	if (enc_len == 0 || enc_len > ECFS_CIPHER_MAX_KEY_BYTES)
+		return -EBADMSG;
+	/* As parse_tag_3_packet: only code 8 implies a size; otherwise the
+	 * encrypted length is the key size. */
+	ks = code == ECFS_CIPHER_AES_192 ? 24 : enc_len;
+	if (code == ECFS_CIPHER_AES_192 && enc_len != 32)
+		return -EBADMSG;
+	if (!ecfs_cipher_key_size_ok(c, ks) || enc_len % c->block_size)
+		return -EBADMSG;
+	rc = ecfs_cipher_ecb(c, fekek, ks, false, enc, buf, enc_len);
+	if (rc == 0) {
+		memcpy(fek, buf, ks);
+		*key_size = ks;
+		if (cipher)
+			*cipher = c;
+	}
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return rc;
+}
