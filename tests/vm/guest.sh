@@ -73,7 +73,7 @@ for c in $RIG_CASES; do
 		cd "$work" || exit 1
 		export RIG_SRC=/run/rig/src RIG_OUT=/run/rig/out RIG_WORK="$work" RIG_CASE="$c"
 		export RIG_DEBIAN=/run/rig/debian
-		exec timeout -k 5 "${RIG_CASE_TIMEOUT:-600}" sh -eu "$script"
+		exec timeout -k 5 "${RIG_CASE_TIMEOUT:-600}" bash "$RIG_SRC/tests/vm/case-shell" "$script"
 	) </dev/null 2>&1
 	rc=$?
 	# Anything a case left behind must not leak into the next one.

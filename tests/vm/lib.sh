@@ -1,5 +1,5 @@
 # Helpers for VM cases; a case starts with: . "$RIG_SRC/tests/vm/lib.sh"
-# Cases run under `sh -eu` as root in a scratch directory ($RIG_WORK).
+# Cases run under bash (set -Eeuo pipefail, see case-shell) as root in a scratch directory ($RIG_WORK).
 # shellcheck shell=sh
 
 # Print a failure with the calling context and stop the case.
@@ -72,10 +72,16 @@ rig_ext4() {
 
 # Read the 4 bytes at OFFSET of FILE as a big-endian unsigned integer.
 rig_be32() {
-	od -An -tx1 -j "$2" -N4 "$1" | tr -d ' \n' | { read -r h; echo $((0x$h)); }
+	local h
+	h=$(od -An -tx1 -j "$2" -N4 "$1" | tr -d ' \n')
+	[ ${#h} -eq 8 ] || rig_fail "$1 is too short for 4 bytes at offset $2"
+	echo $((16#$h))
 }
 
 # Read the 8 bytes at OFFSET of FILE as a big-endian unsigned integer.
 rig_be64() {
-	od -An -tx1 -j "$2" -N8 "$1" | tr -d ' \n' | { read -r h; echo $((0x$h)); }
+	local h
+	h=$(od -An -tx1 -j "$2" -N8 "$1" | tr -d ' \n')
+	[ ${#h} -eq 16 ] || rig_fail "$1 is too short for 8 bytes at offset $2"
+	echo $((16#$h))
 }
