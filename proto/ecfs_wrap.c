@@ -2,6 +2,9 @@
 /*
  * ecfs_wrap - read v1/v2 and write v2 wrapped-passphrase files.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* asprintf, mkostemp */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>

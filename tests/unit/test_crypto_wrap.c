@@ -29,6 +29,11 @@ static int setup(void **state)
 	const char *top = getenv("TOP_SRCDIR");
 
 	(void)state;
+	/* The suite exports TOP_SRCDIR; the build also bakes the source dir in. */
+#ifdef ECFS_TEST_SRCDIR
+	if (!top)
+		top = ECFS_TEST_SRCDIR;
+#endif
 	snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/data/upstream-fixtures",
 		 top ? top : ".");
 	return 0;
