@@ -22,11 +22,16 @@ set -a
 set +a
 
 result=/dev/ttyS1
+# Power off from PID 1: sysrq-o queues the power-off; PID 1 must then neither
+# exit (that panics) nor exec anything (the 9p root may already be gone).
+poweroff_now() {
+	echo o > /proc/sysrq-trigger
+	while :; do :; done
+}
 say() { echo "rig: $*"; }
 die() {
 	say "FATAL: $*"
-	echo o > /proc/sysrq-trigger
-	sleep 30
+	poweroff_now
 }
 
 stamp tmpfs
@@ -86,5 +91,4 @@ for c in $RIG_CASES; do
 done
 echo "DONE" > "$result"
 sync
-echo o > /proc/sysrq-trigger
-sleep 30
+poweroff_now
