@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ecfs.h - private header of the eCryptfs module: object layouts and the
+ * functions the source files share.  Formats come from ecryptfs_proto.h.
+ *
+ * Objects and their lifetimes:
+ *  - struct ecfs_sb_info: one per mount; owns references to the keyring
+ *    keys named by the sig= options.
+ *  - struct ecfs_inode: one per upper inode; holds a reference to the lower
+ *    inode, the lower file shared by every opener and the file's crypto
+ *    state (FEK, root IV, data cipher).
+ *  - struct ecfs_dentry: one per upper dentry; holds the lower path.
+ *  - struct ecfs_file: one per open upper file; points at a lower file.
+ */
+#ifndef ECFS_H
+#define ECFS_H
+
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/path.h>
+#include <linux/key.h>
+#include <linux/slab.h>
+#include <crypto/skcipher.h>
+
+#include "ecryptfs_proto.h"
+#include "compat.h"
+
+#define ECFS_SUPER_MAGIC		0xf15f
+#define ECFS_MAX_CIPHER_NAME		31
+#define ECFS_MD5_SIZE			16
+#define ECFS_IV_SIZE			16
+/* The extent number is printed in a field of this many bytes for the IV. */
+#define ECFS_IV_NUM_FIELD		16
+
+/* Mount option flags (struct ecfs_sb_info.flags). */
+#define ECFS_MNT_PASSTHROUGH		BIT(0)
+#define ECFS_MNT_XATTR_METADATA		BIT(1)
+#define ECFS_MNT_ENCRYPTED_VIEW		BIT(2)
+#define ECFS_MNT_UNLINK_SIGS		BIT(3)
+#define ECFS_MNT_AUTH_TOK_ONLY		BIT(4)
+#define ECFS_MNT_CHECK_DEV_RUID		BIT(5)
+
+/* What /sys/fs/ecryptfs/version advertises: only what is implemented. */
+#define ECFS_VERSIONING_IMPLEMENTED \
+	(ECFS_VERSIONING_PASSPHRASE | ECFS_VERSIONING_MULTKEY)
+
+/* One sig= option: a passphrase auth token in the keyring. */
+struct ecfs_mount_key {
+	struct list_head list;
+	char sig[ECFS_SIG_SIZE_HEX + 1];
+	struct key *key;
+};
+
+struct ecfs_sb_info {
+	struct super_block *lower_sb;
+	unsigned int flags;
+	char cipher[ECFS_MAX_CIPHER_NAME + 1];
+	unsigned int key_bytes;
+	struct list_head keys;		/* of ecfs_mount_key, in option order */
+	unsigned int nr_keys;
+	char fnek_sig[ECFS_SIG_SIZE_HEX + 1];
+	char fn_cipher[ECFS_MAX_CIPHER_NAME + 1];
+	unsigned int fn_key_bytes;
+};
+
+/* Crypto state of one file; see ecfs_inode.crypt_mutex for the rules. */
+struct ecfs_crypt {
+	bool valid;			/* key, iv, tfm and sizes are set */
+	unsigned int key_size;
+	u8 key[ECFS_MAX_KEY_BYTES];
+	u8 root_iv[ECFS_MD5_SIZE];
+	char cipher[ECFS_MAX_CIPHER_NAME + 1];
+	u32 header_size;		/* lower bytes before extent 0 */
+	u8 hdr_flags;			/* flag byte of the header */
+	struct crypto_skcipher *tfm;	/* cbc(cipher), keyed with key */
+};
+
+struct ecfs_inode {
+	struct inode *lower;
+	/* lower_mutex guards lower_file and lower_count. */
+	struct mutex lower_mutex;
+	struct file *lower_file;
+	unsigned int lower_count;
+	/*
+	 * crypt_mutex serializes setting up crypt; once crypt.valid is true
+	 * the state is immutable until the inode is evicted and is read
+	 * without the lock by whoever holds an open file.
+	 */
+	struct mutex crypt_mutex;
+	struct ecfs_crypt crypt;
+	struct inode vfs_inode;
+};
+
+struct ecfs_dentry {
+	struct path lower_path;
+};
+
+struct ecfs_file {
+	struct file *lower;
+};
+
+static inline struct ecfs_sb_info *ecfs_sb(const struct super_block *sb)
+{
+	return sb->s_fs_info;
+}
+
+static inline struct ecfs_inode *ecfs_i(const struct inode *inode)
+{
+	return container_of(inode, struct ecfs_inode, vfs_inode);
+}
+
+static inline struct inode *ecfs_lower_inode(const struct inode *inode)
+{
+	return ecfs_i(inode)->lower;
+}
+
+static inline struct ecfs_dentry *ecfs_d(const struct dentry *dentry)
+{
+	return dentry->d_fsdata;
+}
+
+static inline struct dentry *ecfs_lower_dentry(const struct dentry *dentry)
+{
+	return ecfs_d(dentry)->lower_path.dentry;
+}
+
+static inline struct path *ecfs_lower_path(const struct dentry *dentry)
+{
+	return &ecfs_d(dentry)->lower_path;
+}
+
+static inline struct ecfs_file *ecfs_f(const struct file *file)
+{
+	return file->private_data;
+}
+
+/* Lower offset of the start of a page of plaintext. */
+static inline loff_t ecfs_lower_offset(const struct ecfs_crypt *cs,
+				       pgoff_t index)
+{
+	return (loff_t)cs->header_size + ((loff_t)index << PAGE_SHIFT);
+}
+
+/* Lower file size that holds a plaintext of @size bytes. */
+static inline loff_t ecfs_lower_size(const struct ecfs_crypt *cs, loff_t size)
+{
+	return (loff_t)cs->header_size + round_up(size, ECFS_EXTENT_SIZE);
+}
+
+/* main.c */
+extern struct kmem_cache *ecfs_inode_cache;
+extern struct kmem_cache *ecfs_dentry_cache;
+extern struct kmem_cache *ecfs_file_cache;
+extern struct kmem_cache *ecfs_key_cache;
+extern struct kmem_cache *ecfs_sb_cache;
+extern const struct cred *ecfs_kernel_cred;
+extern struct file_system_type ecfs_fs_type;
+
+/* super.c */
+extern const struct super_operations ecfs_sops;
+extern const struct xattr_handler *ECFS_XATTR_ARRAY_CONST ecfs_xattr_handlers[];
+
+/* dentry.c */
+extern const struct dentry_operations ecfs_dops;
+
+/* inode.c */
+extern const struct inode_operations ecfs_dir_iops;
+extern const struct inode_operations ecfs_file_iops;
+extern const struct inode_operations ecfs_symlink_iops;
+extern const struct inode_operations ecfs_special_iops;
+struct inode *ecfs_get_inode(struct inode *lower, struct super_block *sb);
+
+/* file.c */
+extern const struct file_operations ecfs_dir_fops;
+extern const struct file_operations ecfs_file_fops;
+int ecfs_get_lower_file(struct dentry *dentry, struct inode *inode);
+void ecfs_put_lower_file(struct inode *inode);
+
+/* mmap.c */
+extern const struct address_space_operations ecfs_aops;
+int ecfs_extend(struct inode *inode, loff_t new_size);
+int ecfs_truncate(struct dentry *dentry, loff_t new_size);
+
+/* crypto.c */
+int ecfs_crypto_init(void);
+void ecfs_crypto_exit(void);
+u8 ecfs_cipher_code(const char *cipher, unsigned int key_bytes);
+const char *ecfs_cipher_name(u8 code);
+int ecfs_check_cipher(const char *cipher, unsigned int *key_bytes);
+int ecfs_crypt_set_key(struct ecfs_crypt *cs);
+void ecfs_crypt_clear(struct ecfs_crypt *cs);
+int ecfs_crypt_page(struct ecfs_crypt *cs, struct page *dst,
+		    struct page *src, pgoff_t index, bool encrypt);
+int ecfs_ecb_crypt(const char *cipher, const u8 *key, unsigned int key_size,
+		   u8 *buf, unsigned int len, bool encrypt);
+int ecfs_md5(const u8 *data, unsigned int len, u8 *out);
+int ecfs_derive_iv(const struct ecfs_crypt *cs, u64 extent, u8 *iv);
+
+/* keystore.c */
+struct ecfs_tag3 {
+	const char *cipher;
+	unsigned int key_size;
+	unsigned int enc_len;
+	const u8 *enc;
+};
+
+int ecfs_parse_tag3(const u8 *b, size_t len, struct ecfs_tag3 *t);
+int ecfs_load_mount_keys(struct ecfs_sb_info *sbi);
+void ecfs_put_mount_keys(struct ecfs_sb_info *sbi);
+int ecfs_new_file_crypt(struct inode *inode);
+int ecfs_read_crypt(struct inode *inode);
+int ecfs_read_size(struct file *lower, loff_t *size);
+int ecfs_write_size(struct inode *inode);
+int ecfs_parse_pkt_len(const u8 *p, size_t avail, size_t *len,
+		       size_t *len_bytes);
+int ecfs_write_pkt_len(u8 *p, size_t avail, size_t len, size_t *len_bytes);
+
+#ifdef DEBUG
+/* selftest.c */
+int ecfs_selftests(void);
+#endif
+
+/* Lower-file I/O helpers (file.c). */
+ssize_t ecfs_read_lower(struct inode *inode, void *buf, size_t len,
+			loff_t pos);
+ssize_t ecfs_write_lower(struct inode *inode, const void *buf, size_t len,
+			 loff_t pos);
+
+#endif /* ECFS_H */

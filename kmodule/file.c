@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * file.c - file operations, and the lower file shared by the openers of
+ * one inode.
+ */
+#include <linux/fs.h>
+#include <linux/file.h>
+#include <linux/fs_stack.h>
+#include <linux/mm.h>
+#include <linux/uio.h>
+#include <linux/splice.h>
+
+#include "ecfs.h"
+
+/*
+ * Open the lower file for reading and writing, so header updates work
+ * whoever opened the upper file.  The caller's credentials are tried
+ * first (they are what e.g. NFS with root squashing accepts), then the
+ * module's; a lower file nobody may write is opened read-only.
+ */
+static struct file *ecfs_open_lower(const struct path *path)
+{
+	static const int modes[] = { O_RDWR, O_RDONLY };
+	struct file *f = ERR_PTR(-EINVAL);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		int flags = modes[i] | O_LARGEFILE;
+
+		f = dentry_open(path, flags, current_cred());
+		if (!IS_ERR(f))
+			return f;
+		f = dentry_open(path, flags, ecfs_kernel_cred);
+		if (!IS_ERR(f))
+			return f;
+	}
+	return f;
+}
+
+int ecfs_get_lower_file(struct dentry *dentry, struct inode *inode)
+{
+	struct ecfs_inode *ei = ecfs_i(inode);
+	int err = 0;
+
+	mutex_lock(&ei->lower_mutex);
+	if (!ei->lower_count) {
+		struct file *f = ecfs_open_lower(ecfs_lower_path(dentry));
+
+		if (IS_ERR(f)) {
+			err = PTR_ERR(f);
+			goto out;
+		}
+		ei->lower_file = f;
+	}
+	ei->lower_count++;
+out:
+	mutex_unlock(&ei->lower_mutex);
+	return err;
+}
+
+void ecfs_put_lower_file(struct inode *inode)
+{
+	struct ecfs_inode *ei = ecfs_i(inode);
+
+	mutex_lock(&ei->lower_mutex);
+	if (!WARN_ON_ONCE(!ei->lower_count) && !--ei->lower_count) {
+		/* Writeback (mmap'ed pages) goes through the lower file. */
+		filemap_write_and_wait(inode->i_mapping);
+		fput(ei->lower_file);
+		ei->lower_file = NULL;
+	}
+	mutex_unlock(&ei->lower_mutex);
+}
+
+ssize_t ecfs_read_lower(struct inode *inode, void *buf, size_t len,
+			loff_t pos)
+{
+	struct file *lower = ecfs_i(inode)->lower_file;
+
+	if (WARN_ON_ONCE(!lower))
+		return -EIO;
+	return kernel_read(lower, buf, len, &pos);
+}
+
+/* Write all of @buf or fail; a short write means the lower fs is full. */
+ssize_t ecfs_write_lower(struct inode *inode, const void *buf, size_t len,
+			 loff_t pos)
+{
+	struct file *lower = ecfs_i(inode)->lower_file;
+	ssize_t ret;
+
+	if (WARN_ON_ONCE(!lower))
+		return -EIO;
+	ret = kernel_write(lower, buf, len, &pos);
+	if (ret < 0)
+		return ret;
+	return ret == len ? 0 : -ENOSPC;
+}
+
+static int ecfs_open(struct inode *inode, struct file *file)
+{
+	struct ecfs_inode *ei = ecfs_i(inode);
+	struct ecfs_file *ef;
+	int err;
+
+	ef = kmem_cache_zalloc(ecfs_file_cache, GFP_KERNEL);
+	if (!ef)
+		return -ENOMEM;
+	err = ecfs_get_lower_file(file->f_path.dentry, inode);
+	if (err)
+		goto err_free;
+	if ((file->f_mode & FMODE_WRITE) &&
+	    !(ei->lower_file->f_mode & FMODE_WRITE)) {
+		/* Without a writable lower file no header could be updated. */
+		err = -EPERM;
+		goto err_put;
+	}
+	mutex_lock(&ei->crypt_mutex);
+	if (!ei->crypt.valid)
+		err = ecfs_read_crypt(inode);
+	mutex_unlock(&ei->crypt_mutex);
+	if (err)
+		goto err_put;
+	ef->lower = ei->lower_file;
+	file->private_data = ef;
+	return 0;
+
+err_put:
+	ecfs_put_lower_file(inode);
+err_free:
+	kmem_cache_free(ecfs_file_cache, ef);
+	return err;
+}
+
+static int ecfs_release(struct inode *inode, struct file *file)
+{
+	ecfs_put_lower_file(inode);
+	kmem_cache_free(ecfs_file_cache, ecfs_f(file));
+	return 0;
+}
+
+static int ecfs_flush(struct file *file, fl_owner_t id)
+{
+	struct file *lower = ecfs_f(file)->lower;
+
+	if (!lower->f_op->flush)
+		return 0;
+	filemap_write_and_wait(file->f_mapping);
+	return lower->f_op->flush(lower, id);
+}
+
+static int ecfs_fsync(struct file *file, loff_t start, loff_t end,
+		      int datasync)
+{
+	int err;
+
+	err = file_write_and_wait_range(file, start, end);
+	if (err)
+		return err;
+	return vfs_fsync(ecfs_f(file)->lower, datasync);
+}
+
+static int ecfs_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct file *lower = ecfs_f(file)->lower;
+
+	/* A lower file that cannot be mapped must not be reached this way. */
+	if (!lower->f_op->mmap)
+		return -ENODEV;
+	return generic_file_mmap(file, vma);
+}
+
+static ssize_t ecfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
+	struct inode *inode = file_inode(file);
+	loff_t old_size;
+	ssize_t ret;
+
+	inode_lock(inode);
+	ret = generic_write_checks(iocb, from);
+	if (ret <= 0)
+		goto out;
+	ret = file_remove_privs(file);
+	if (ret)
+		goto out;
+	ret = file_update_time(file);
+	if (ret)
+		goto out;
+	/* A gap before the write must read back as zeros: fill it. */
+	if (iocb->ki_pos > i_size_read(inode)) {
+		ret = ecfs_extend(inode, iocb->ki_pos);
+		if (ret)
+			goto out;
+	}
+	old_size = i_size_read(inode);
+	ret = generic_perform_write(iocb, from);
+	/* write_end grew i_size page by page; record it once per call. */
+	if (i_size_read(inode) != old_size) {
+		int err = ecfs_write_size(inode);
+
+		if (err)
+			ret = err;
+	}
+out:
+	inode_unlock(inode);
+	if (ret > 0)
+		ret = generic_write_sync(iocb, ret);
+	return ret;
+}
+
+const struct file_operations ecfs_file_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ecfs_open,
+	.release	= ecfs_release,
+	.flush		= ecfs_flush,
+	.fsync		= ecfs_fsync,
+	.llseek		= generic_file_llseek,
+	.read_iter	= generic_file_read_iter,
+	.write_iter	= ecfs_write_iter,
+	.mmap		= ecfs_mmap,
+	.splice_read	= ecfs_splice_read,
+	.splice_write	= iter_file_splice_write,
+};
+
+/* Directories */
+
+static int ecfs_dir_open(struct inode *inode, struct file *file)
+{
+	struct ecfs_file *ef;
+	struct file *lower;
+
+	ef = kmem_cache_zalloc(ecfs_file_cache, GFP_KERNEL);
+	if (!ef)
+		return -ENOMEM;
+	lower = dentry_open(ecfs_lower_path(file->f_path.dentry),
+			    file->f_flags, file->f_cred);
+	if (IS_ERR(lower)) {
+		kmem_cache_free(ecfs_file_cache, ef);
+		return PTR_ERR(lower);
+	}
+	ef->lower = lower;
+	file->private_data = ef;
+	return 0;
+}
+
+static int ecfs_dir_release(struct inode *inode, struct file *file)
+{
+	struct ecfs_file *ef = ecfs_f(file);
+
+	fput(ef->lower);
+	kmem_cache_free(ecfs_file_cache, ef);
+	return 0;
+}
+
+struct ecfs_readdir {
+	struct dir_context ctx;
+	struct dir_context *caller;
+};
+
+static bool ecfs_filldir(struct dir_context *ctx, const char *name, int len,
+			 loff_t offset, u64 ino, unsigned int type)
+{
+	struct ecfs_readdir *rd = container_of(ctx, struct ecfs_readdir, ctx);
+
+	/* Names are stored as they are: hand each entry up unchanged. */
+	rd->caller->pos = offset;
+	return dir_emit(rd->caller, name, len, ino, type);
+}
+
+static int ecfs_iterate(struct file *file, struct dir_context *ctx)
+{
+	struct file *lower = ecfs_f(file)->lower;
+	struct ecfs_readdir rd = {
+		.ctx.actor = ecfs_filldir,
+		.caller = ctx,
+	};
+	int err;
+
+	err = iterate_dir(lower, &rd.ctx);
+	ctx->pos = lower->f_pos;
+	fsstack_copy_attr_atime(file_inode(file), file_inode(lower));
+	return err;
+}
+
+/* Positions are the lower file system's: seek the lower file. */
+static loff_t ecfs_dir_llseek(struct file *file, loff_t offset, int whence)
+{
+	loff_t pos;
+
+	pos = vfs_llseek(ecfs_f(file)->lower, offset, whence);
+	if (pos >= 0)
+		file->f_pos = pos;
+	return pos;
+}
+
+static int ecfs_dir_fsync(struct file *file, loff_t start, loff_t end,
+			  int datasync)
+{
+	return vfs_fsync(ecfs_f(file)->lower, datasync);
+}
+
+const struct file_operations ecfs_dir_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ecfs_dir_open,
+	.release	= ecfs_dir_release,
+	.iterate_shared	= ecfs_iterate,
+	.llseek		= ecfs_dir_llseek,
+	.read		= generic_read_dir,
+	.fsync		= ecfs_dir_fsync,
+};

@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * inode.c - inode operations: every name operation is done on the lower
+ * directory under its lock, then the result is interposed above.
+ */
+#include <linux/fs.h>
+#include <linux/namei.h>
+#include <linux/fs_stack.h>
+#include <linux/xattr.h>
+#include <linux/file.h>
+
+#include "ecfs.h"
+
+static int ecfs_inode_test(struct inode *inode, void *lower)
+{
+	return ecfs_i(inode)->lower == lower;
+}
+
+static int ecfs_inode_set(struct inode *inode, void *opaque)
+{
+	struct inode *lower = opaque;
+
+	/* The reference taken by the caller becomes the inode's. */
+	ecfs_i(inode)->lower = lower;
+	inode->i_ino = lower->i_ino;
+	inode->i_mapping->a_ops = &ecfs_aops;
+
+	if (S_ISLNK(lower->i_mode))
+		inode->i_op = &ecfs_symlink_iops;
+	else if (S_ISDIR(lower->i_mode))
+		inode->i_op = &ecfs_dir_iops;
+	else if (S_ISREG(lower->i_mode))
+		inode->i_op = &ecfs_file_iops;
+	else
+		inode->i_op = &ecfs_special_iops;
+
+	if (S_ISDIR(lower->i_mode))
+		inode->i_fop = &ecfs_dir_fops;
+	else if (S_ISREG(lower->i_mode))
+		inode->i_fop = &ecfs_file_fops;
+	else if (special_file(lower->i_mode))
+		init_special_inode(inode, lower->i_mode, lower->i_rdev);
+
+	fsstack_copy_attr_all(inode, lower);
+	/* Regular files get their plaintext size from the header later. */
+	fsstack_copy_inode_size(inode, lower);
+	return 0;
+}
+
+/* The upper inode for @lower, possibly new and still locked (I_NEW). */
+static struct inode *ecfs_iget(struct inode *lower, struct super_block *sb)
+{
+	struct inode *inode;
+
+	if (lower->i_sb != ecfs_sb(sb)->lower_sb)
+		return ERR_PTR(-EXDEV);
+	if (IS_CASEFOLDED(lower)) {
+		pr_err_ratelimited("casefolded lower directories are not supported\n");
+		return ERR_PTR(-EREMOTE);
+	}
+	if (!igrab(lower))
+		return ERR_PTR(-ESTALE);
+	inode = iget5_locked(sb, (unsigned long)lower, ecfs_inode_test,
+			     ecfs_inode_set, lower);
+	if (!inode) {
+		iput(lower);
+		return ERR_PTR(-ENOMEM);
+	}
+	if (!(inode->i_state & I_NEW))
+		iput(lower);
+	return inode;
+}
+
+struct inode *ecfs_get_inode(struct inode *lower, struct super_block *sb)
+{
+	struct inode *inode = ecfs_iget(lower, sb);
+
+	if (!IS_ERR(inode) && (inode->i_state & I_NEW))
+		unlock_new_inode(inode);
+	return inode;
+}
+
+/*
+ * A regular file's size is the plaintext size in its header.  The lower
+ * file is opened with the module's credentials, so a caller that may stat
+ * but not read the file still sees the right size.  Files without a valid
+ * header keep the lower size, as upstream does.
+ */
+static void ecfs_init_size(struct inode *inode, const struct path *lower_path)
+{
+	struct file *lower;
+	loff_t size;
+	int err;
+
+	lower = dentry_open(lower_path, O_RDONLY | O_LARGEFILE,
+			    ecfs_kernel_cred);
+	if (IS_ERR(lower))
+		return;
+	err = ecfs_read_size(lower, &size);
+	fput(lower);
+	if (!err)
+		i_size_write(inode, size);
+}
+
+static struct dentry *ecfs_lookup(struct inode *dir, struct dentry *dentry,
+				  unsigned int flags)
+{
+	struct path *lower_parent = ecfs_lower_path(dentry->d_parent);
+	struct ecfs_dentry *ed;
+	struct dentry *lower;
+	struct inode *lower_inode, *inode;
+
+	lower = lookup_one_len_unlocked(dentry->d_name.name,
+					lower_parent->dentry,
+					dentry->d_name.len);
+	if (IS_ERR(lower))
+		return ERR_CAST(lower);
+
+	ed = kmem_cache_zalloc(ecfs_dentry_cache, GFP_KERNEL);
+	if (!ed) {
+		dput(lower);
+		return ERR_PTR(-ENOMEM);
+	}
+	ed->lower_path.mnt = mntget(lower_parent->mnt);
+	ed->lower_path.dentry = lower;
+	dentry->d_fsdata = ed;
+
+	fsstack_copy_attr_atime(dir, d_inode(lower_parent->dentry));
+
+	/* The lower parent is not locked: read the inode pointer once. */
+	lower_inode = READ_ONCE(lower->d_inode);
+	if (!lower_inode) {
+		/* Keep the negative lower dentry for a later create. */
+		d_add(dentry, NULL);
+		return NULL;
+	}
+	inode = ecfs_iget(lower_inode, dir->i_sb);
+	if (IS_ERR(inode))
+		return ERR_CAST(inode);
+	if (inode->i_state & I_NEW) {
+		if (S_ISREG(inode->i_mode))
+			ecfs_init_size(inode, &ed->lower_path);
+		unlock_new_inode(inode);
+	}
+	return d_splice_alias(inode, dentry);
+}
+
+/*
+ * Lock the lower parent of @dentry and check that the lower dentry is
+ * still its child.  On success the caller unlocks *lower_dir.
+ */
+static int ecfs_lock_parent(struct dentry *dentry, struct dentry **lower,
+			    struct inode **lower_dir)
+{
+	struct dentry *lower_parent = ecfs_lower_dentry(dentry->d_parent);
+
+	*lower = ecfs_lower_dentry(dentry);
+	*lower_dir = d_inode(lower_parent);
+	inode_lock_nested(*lower_dir, I_MUTEX_PARENT);
+	if ((*lower)->d_parent != lower_parent) {
+		inode_unlock(*lower_dir);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct ecfs_idmap *ecfs_lower_idmap(struct dentry *dentry)
+{
+	return ecfs_mnt_idmap(ecfs_lower_path(dentry)->mnt);
+}
+
+/* Attach the inode of a freshly made lower object to @dentry. */
+static int ecfs_instantiate(struct dentry *dentry, struct dentry *lower)
+{
+	struct inode *inode;
+
+	inode = ecfs_get_inode(d_inode(lower), dentry->d_sb);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	d_instantiate(dentry, inode);
+	return 0;
+}
+
+static void ecfs_update_dir(struct inode *dir, struct inode *lower_dir)
+{
+	fsstack_copy_attr_times(dir, lower_dir);
+	fsstack_copy_inode_size(dir, lower_dir);
+}
+
+/* Remove a lower file whose set-up failed; the parent is locked. */
+static void ecfs_undo_create(struct dentry *dentry, struct dentry *lower,
+			     struct inode *lower_dir)
+{
+	int err;
+
+	dget(lower);
+	err = vfs_unlink(ecfs_lower_idmap(dentry), lower_dir, lower, NULL);
+	dput(lower);
+	if (err)
+		pr_err("could not remove the half-made lower file %pd: %d\n",
+		       dentry, err);
+}
+
+static int ecfs_create(struct ecfs_idmap *idmap, struct inode *dir,
+		       struct dentry *dentry, umode_t mode, bool excl)
+{
+	struct dentry *lower;
+	struct inode *lower_dir, *inode;
+	int err;
+
+	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
+	if (err)
+		return err;
+	err = vfs_create(ecfs_lower_idmap(dentry), lower_dir, lower, mode,
+			 true);
+	if (err)
+		goto out_unlock;
+	if (d_really_is_negative(lower)) {
+		err = -ENOENT;
+		goto out_unlock;
+	}
+	inode = ecfs_iget(d_inode(lower), dir->i_sb);
+	if (IS_ERR(inode)) {
+		err = PTR_ERR(inode);
+		ecfs_undo_create(dentry, lower, lower_dir);
+		goto out_unlock;
+	}
+	ecfs_update_dir(dir, lower_dir);
+
+	/* Write the header while nobody else can see the inode. */
+	err = ecfs_get_lower_file(dentry, inode);
+	if (!err) {
+		err = ecfs_new_file_crypt(inode);
+		ecfs_put_lower_file(inode);
+	}
+	if (err) {
+		ecfs_undo_create(dentry, lower, lower_dir);
+		iget_failed(inode);
+		goto out_unlock;
+	}
+	d_instantiate_new(dentry, inode);
+out_unlock:
+	inode_unlock(lower_dir);
+	return err;
+}
+
+static int ecfs_link(struct dentry *old_dentry, struct inode *dir,
+		     struct dentry *new_dentry)
+{
+	struct dentry *lower_old = ecfs_lower_dentry(old_dentry);
+	struct inode *old_inode = d_inode(old_dentry);
+	struct dentry *lower_new;
+	struct inode *lower_dir;
+	int err;
+
+	dget(lower_old);
+	err = ecfs_lock_parent(new_dentry, &lower_new, &lower_dir);
+	if (err)
+		goto out_dput;
+	err = vfs_link(lower_old, ecfs_lower_idmap(new_dentry), lower_dir,
+		       lower_new, NULL);
+	if (!err && d_really_is_negative(lower_new))
+		err = -ENOENT;
+	if (!err)
+		err = ecfs_instantiate(new_dentry, lower_new);
+	if (!err) {
+		ecfs_update_dir(dir, lower_dir);
+		set_nlink(old_inode, ecfs_lower_inode(old_inode)->i_nlink);
+	}
+	inode_unlock(lower_dir);
+out_dput:
+	dput(lower_old);
+	return err;
+}
+
+static int ecfs_unlink(struct inode *dir, struct dentry *dentry)
+{
+	struct inode *inode = d_inode(dentry);
+	struct dentry *lower;
+	struct inode *lower_dir;
+	int err;
+
+	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
+	if (err)
+		return err;
+	dget(lower);
+	err = vfs_unlink(ecfs_lower_idmap(dentry), lower_dir, lower, NULL);
+	dput(lower);
+	if (!err) {
+		fsstack_copy_attr_times(dir, lower_dir);
+		set_nlink(inode, ecfs_lower_inode(inode)->i_nlink);
+		inode_set_ctime_to_ts(inode, inode_get_ctime(dir));
+	}
+	inode_unlock(lower_dir);
+	if (!err)
+		d_drop(dentry);
+	return err;
+}
+
+static int ecfs_symlink(struct ecfs_idmap *idmap, struct inode *dir,
+			struct dentry *dentry, const char *target)
+{
+	struct dentry *lower;
+	struct inode *lower_dir;
+	int err;
+
+	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
+	if (err)
+		return err;
+	err = vfs_symlink(ecfs_lower_idmap(dentry), lower_dir, lower, target);
+	if (!err && d_really_is_negative(lower))
+		err = -ENOENT;
+	if (!err)
+		err = ecfs_instantiate(dentry, lower);
+	if (!err)
+		ecfs_update_dir(dir, lower_dir);
+	inode_unlock(lower_dir);
+	if (d_really_is_negative(dentry))
+		d_drop(dentry);
+	return err;
+}
+
+static int ecfs_mkdir(struct ecfs_idmap *idmap, struct inode *dir,
+		      struct dentry *dentry, umode_t mode)
+{
+	struct dentry *lower;
+	struct inode *lower_dir;
+	int err;
+
+	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
+	if (err)
+		return err;
+	err = vfs_mkdir(ecfs_lower_idmap(dentry), lower_dir, lower, mode);
+	/* Some file systems leave the new dentry unhashed and negative. */
+	if (!err && d_really_is_positive(lower))
+		err = ecfs_instantiate(dentry, lower);
+	if (!err) {
+		ecfs_update_dir(dir, lower_dir);
+		set_nlink(dir, lower_dir->i_nlink);
+	}
+	inode_unlock(lower_dir);
+	if (d_really_is_negative(dentry))
+		d_drop(dentry);
+	return err;
+}
+
+static int ecfs_rmdir(struct inode *dir, struct dentry *dentry)
+{
+	struct dentry *lower;
+	struct inode *lower_dir;
+	int err;
+
+	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
+	if (err)
+		return err;
+	dget(lower);
+	err = vfs_rmdir(ecfs_lower_idmap(dentry), lower_dir, lower);
+	dput(lower);
+	if (!err)
+		clear_nlink(d_inode(dentry));
+	fsstack_copy_attr_times(dir, lower_dir);
+	set_nlink(dir, lower_dir->i_nlink);
+	inode_unlock(lower_dir);
+	if (!err)
+		d_drop(dentry);
+	return err;
+}
+
+static int ecfs_mknod(struct ecfs_idmap *idmap, struct inode *dir,
+		      struct dentry *dentry, umode_t mode, dev_t dev)
+{
+	struct dentry *lower;
+	struct inode *lower_dir;
+	int err;
+
+	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
+	if (err)
+		return err;
+	err = vfs_mknod(ecfs_lower_idmap(dentry), lower_dir, lower, mode, dev);
+	if (!err && d_really_is_negative(lower))
+		err = -ENOENT;
+	if (!err)
+		err = ecfs_instantiate(dentry, lower);
+	if (!err)
+		ecfs_update_dir(dir, lower_dir);
+	inode_unlock(lower_dir);
+	if (d_really_is_negative(dentry))
+		d_drop(dentry);
+	return err;
+}
+
+static int ecfs_rename(struct ecfs_idmap *idmap, struct inode *old_dir,
+		       struct dentry *old_dentry, struct inode *new_dir,
+		       struct dentry *new_dentry, unsigned int flags)
+{
+	struct dentry *lower_old = ecfs_lower_dentry(old_dentry);
+	struct dentry *lower_new = ecfs_lower_dentry(new_dentry);
+	struct dentry *lower_old_dir = ecfs_lower_dentry(old_dentry->d_parent);
+	struct dentry *lower_new_dir = ecfs_lower_dentry(new_dentry->d_parent);
+	struct inode *target = d_inode(new_dentry);
+	struct renamedata rd = {};
+	struct dentry *trap;
+	int err;
+
+	/* Exchange and whiteout would need more than a plain lower rename. */
+	if (flags & ~RENAME_NOREPLACE)
+		return -EINVAL;
+
+	trap = ecfs_lock_rename(lower_old_dir, lower_new_dir);
+	if (IS_ERR(trap))
+		return PTR_ERR(trap);
+	dget(lower_old);
+	dget(lower_new);
+	err = -EINVAL;
+	if (lower_old->d_parent != lower_old_dir ||
+	    lower_new->d_parent != lower_new_dir)
+		goto out;
+	/* The source may not be an ancestor of the target, nor vice versa. */
+	if (trap == lower_old)
+		goto out;
+	err = -ENOTEMPTY;
+	if (trap == lower_new)
+		goto out;
+
+	ecfs_rename_idmaps(&rd, ecfs_lower_idmap(old_dentry),
+			   ecfs_lower_idmap(new_dentry));
+	rd.old_dir = d_inode(lower_old_dir);
+	rd.old_dentry = lower_old;
+	rd.new_dir = d_inode(lower_new_dir);
+	rd.new_dentry = lower_new;
+	rd.flags = flags;
+	err = vfs_rename(&rd);
+	if (err)
+		goto out;
+	if (target)
+		fsstack_copy_attr_all(target, ecfs_lower_inode(target));
+	fsstack_copy_attr_all(new_dir, d_inode(lower_new_dir));
+	if (new_dir != old_dir)
+		fsstack_copy_attr_all(old_dir, d_inode(lower_old_dir));
+out:
+	dput(lower_new);
+	dput(lower_old);
+	unlock_rename(lower_old_dir, lower_new_dir);
+	return err;
+}
+
+static const char *ecfs_get_link(struct dentry *dentry, struct inode *inode,
+				 struct delayed_call *done)
+{
+	struct dentry *lower;
+	const char *target;
+
+	if (!dentry)
+		return ERR_PTR(-ECHILD);
+	lower = ecfs_lower_dentry(dentry);
+	target = vfs_get_link(lower, done);
+	if (!IS_ERR(target))
+		fsstack_copy_attr_atime(inode, d_inode(lower));
+	return target;
+}
+
+static int ecfs_permission(struct ecfs_idmap *idmap, struct inode *inode,
+			   int mask)
+{
+	return inode_permission(ECFS_NOP_IDMAP, ecfs_lower_inode(inode), mask);
+}
+
+static int ecfs_getattr(struct ecfs_idmap *idmap, const struct path *path,
+			struct kstat *stat, u32 request_mask,
+			unsigned int flags)
+{
+	struct dentry *dentry = path->dentry;
+	struct inode *inode = d_inode(dentry);
+	struct kstat lower_stat;
+	int err;
+
+	err = vfs_getattr(ecfs_lower_path(dentry), &lower_stat, request_mask,
+			  flags);
+	if (err)
+		return err;
+	fsstack_copy_attr_all(inode, ecfs_lower_inode(inode));
+	ecfs_fillattr(ECFS_NOP_IDMAP, request_mask, inode, stat);
+	/* Only regular files have a size of their own (the plaintext). */
+	if (!S_ISREG(inode->i_mode))
+		stat->size = lower_stat.size;
+	stat->blocks = lower_stat.blocks;
+	return 0;
+}
+
+static int ecfs_setattr(struct ecfs_idmap *idmap, struct dentry *dentry,
+			struct iattr *ia)
+{
+	struct inode *inode = d_inode(dentry);
+	struct inode *lower_inode = ecfs_lower_inode(inode);
+	struct dentry *lower = ecfs_lower_dentry(dentry);
+	struct iattr lower_ia;
+	int err;
+
+	err = setattr_prepare(ECFS_NOP_IDMAP, dentry, ia);
+	if (err)
+		return err;
+
+	if ((ia->ia_valid & ATTR_SIZE) && S_ISREG(inode->i_mode)) {
+		err = ecfs_truncate(dentry, ia->ia_size);
+		if (err)
+			return err;
+	}
+
+	lower_ia = *ia;
+	/* The size was done above, in lower terms; no upper file below. */
+	lower_ia.ia_valid &= ~(ATTR_SIZE | ATTR_FILE | ATTR_OPEN);
+	/* Let the lower file system derive the mode itself. */
+	if (lower_ia.ia_valid & (ATTR_KILL_SUID | ATTR_KILL_SGID))
+		lower_ia.ia_valid &= ~ATTR_MODE;
+
+	if (lower_ia.ia_valid) {
+		inode_lock(lower_inode);
+		err = notify_change(ecfs_lower_idmap(dentry), lower, &lower_ia,
+				    NULL);
+		inode_unlock(lower_inode);
+	}
+	fsstack_copy_attr_all(inode, lower_inode);
+	return err;
+}
+
+static ssize_t ecfs_listxattr(struct dentry *dentry, char *list, size_t size)
+{
+	return vfs_listxattr(ecfs_lower_dentry(dentry), list, size);
+}
+
+const struct inode_operations ecfs_dir_iops = {
+	.create		= ecfs_create,
+	.lookup		= ecfs_lookup,
+	.link		= ecfs_link,
+	.unlink		= ecfs_unlink,
+	.symlink	= ecfs_symlink,
+	.mkdir		= ecfs_mkdir,
+	.rmdir		= ecfs_rmdir,
+	.mknod		= ecfs_mknod,
+	.rename		= ecfs_rename,
+	.permission	= ecfs_permission,
+	.setattr	= ecfs_setattr,
+	.getattr	= ecfs_getattr,
+	.listxattr	= ecfs_listxattr,
+};
+
+const struct inode_operations ecfs_file_iops = {
+	.permission	= ecfs_permission,
+	.setattr	= ecfs_setattr,
+	.getattr	= ecfs_getattr,
+	.listxattr	= ecfs_listxattr,
+};
+
+const struct inode_operations ecfs_symlink_iops = {
+	.get_link	= ecfs_get_link,
+	.permission	= ecfs_permission,
+	.setattr	= ecfs_setattr,
+	.getattr	= ecfs_getattr,
+	.listxattr	= ecfs_listxattr,
+};
+
+const struct inode_operations ecfs_special_iops = {
+	.permission	= ecfs_permission,
+	.setattr	= ecfs_setattr,
+	.getattr	= ecfs_getattr,
+	.listxattr	= ecfs_listxattr,
+};

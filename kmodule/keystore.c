@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * keystore.c - passphrase auth tokens from the keyring, key packets, and
+ * the lower file's header (see ecryptfs_proto.h for the layout).
+ *
+ * Every parser takes the number of bytes it may read and returns -EINVAL
+ * for malformed input; the header reader turns that into -EIO with a
+ * rate-limited log line naming the inode.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/random.h>
+#include <linux/string.h>
+#include <linux/key.h>
+#include <linux/cred.h>
+#include <keys/user-type.h>
+
+#include "ecfs.h"
+
+/* Packet length codes (proto section 3). */
+int ecfs_parse_pkt_len(const u8 *p, size_t avail, size_t *len,
+		       size_t *len_bytes)
+{
+	if (avail < 1)
+		return -EINVAL;
+	if (p[0] < ECFS_PKT_LEN_2BYTE_MIN) {
+		*len = p[0];
+		*len_bytes = 1;
+		return 0;
+	}
+	if (p[0] >= ECFS_PKT_LEN_2BYTE_B0_END || avail < 2)
+		return -EINVAL;
+	*len = ((size_t)(p[0] - ECFS_PKT_LEN_2BYTE_MIN) << 8) + p[1] +
+	       ECFS_PKT_LEN_2BYTE_MIN;
+	*len_bytes = 2;
+	return 0;
+}
+
+int ecfs_write_pkt_len(u8 *p, size_t avail, size_t len, size_t *len_bytes)
+{
+	if (len <= ECFS_PKT_LEN_1BYTE_MAX) {
+		if (avail < 1)
+			return -EINVAL;
+		p[0] = len;
+		*len_bytes = 1;
+		return 0;
+	}
+	if (len > ECFS_PKT_LEN_MAX || avail < 2)
+		return -EINVAL;
+	p[0] = ((len - ECFS_PKT_LEN_2BYTE_MIN) >> 8) + ECFS_PKT_LEN_2BYTE_MIN;
+	p[1] = (len - ECFS_PKT_LEN_2BYTE_MIN) & 0xff;
+	*len_bytes = 2;
+	return 0;
+}
+
+/*
+ * The passphrase token in @key, checked.  The caller holds key->sem and
+ * must not use the result after releasing it.
+ */
+static const struct ecryptfs_auth_tok *ecfs_token(const struct key *key)
+{
+	const struct user_key_payload *ukp = user_key_payload_locked(key);
+	const struct ecryptfs_auth_tok *tok;
+
+	if (!ukp)
+		return ERR_PTR(-EKEYREVOKED);
+	if (ukp->datalen < sizeof(*tok))
+		return ERR_PTR(-EINVAL);
+	tok = (const struct ecryptfs_auth_tok *)ukp->data;
+	if (tok->version != ECFS_AUTH_TOK_VERSION)
+		return ERR_PTR(-EINVAL);
+	if (tok->token_type != ECFS_TOKEN_PASSWORD)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!(tok->token.password.flags &
+	      ECFS_PW_SESSION_KEY_ENCRYPTION_KEY_SET))
+		return ERR_PTR(-EINVAL);
+	return tok;
+}
+
+/* Copy the first @len bytes of the FEKEK and the salt out of @key. */
+static int ecfs_key_fekek(struct key *key, u8 *fekek, unsigned int len,
+			  u8 *salt)
+{
+	const struct ecryptfs_auth_tok *tok;
+	int err;
+
+	err = key_validate(key);
+	if (err)
+		return err;
+	down_read(&key->sem);
+	tok = ecfs_token(key);
+	if (IS_ERR(tok)) {
+		err = PTR_ERR(tok);
+	} else if (len > tok->token.password.session_key_encryption_key_bytes ||
+		   len > ECFS_MAX_KEY_BYTES) {
+		err = -EINVAL;
+	} else {
+		memcpy(fekek, tok->token.password.session_key_encryption_key,
+		       len);
+		if (salt)
+			memcpy(salt, tok->token.password.salt, ECFS_SALT_SIZE);
+	}
+	up_read(&key->sem);
+	return err;
+}
+
+/* A checked passphrase token from the keyring, by hex signature. */
+static struct key *ecfs_request_key(const char *sig)
+{
+	const struct ecryptfs_auth_tok *tok;
+	struct key *key;
+
+	key = request_key(&key_type_user, sig, NULL);
+	if (IS_ERR(key))
+		return key;
+	down_read(&key->sem);
+	tok = ecfs_token(key);
+	up_read(&key->sem);
+	if (IS_ERR(tok)) {
+		key_put(key);
+		return ERR_CAST(tok);
+	}
+	return key;
+}
+
+int ecfs_load_mount_keys(struct ecfs_sb_info *sbi)
+{
+	struct ecfs_mount_key *mk;
+
+	list_for_each_entry(mk, &sbi->keys, list) {
+		struct key *key;
+
+		if (mk->key)
+			continue;
+		key = ecfs_request_key(mk->sig);
+		if (IS_ERR(key)) {
+			long err = PTR_ERR(key);
+
+			pr_err("no usable passphrase token for sig %s in the keyring: %ld\n",
+			       mk->sig, err);
+			return err == -ENOKEY ? -ENOENT : (int)err;
+		}
+		mk->key = key;
+	}
+	return 0;
+}
+
+void ecfs_put_mount_keys(struct ecfs_sb_info *sbi)
+{
+	struct ecfs_mount_key *mk, *tmp;
+
+	list_for_each_entry_safe(mk, tmp, &sbi->keys, list) {
+		list_del(&mk->list);
+		key_put(mk->key);
+		kmem_cache_free(ecfs_key_cache, mk);
+	}
+	sbi->nr_keys = 0;
+}
+
+/* Bytes of the wrapped FEK: AES-192 keys are padded to a whole block pair. */
+static unsigned int ecfs_wrapped_len(const struct ecfs_crypt *cs)
+{
+	if (cs->key_size == 24 && !strcmp(cs->cipher, "aes"))
+		return ECFS_TAG3_AES192_ENC_KEY;
+	return cs->key_size;
+}
+
+/* Scratch for FEK wrapping; kmalloc'ed so it can go through the crypto API. */
+struct ecfs_wrap_buf {
+	u8 fekek[ECFS_MAX_KEY_BYTES];
+	u8 fek[ECFS_MAX_KEY_BYTES];
+	u8 salt[ECFS_SALT_SIZE];
+};
+
+/* Append one tag 3 and one tag 11 packet for @mk at @dst. */
+static int ecfs_write_key_group(u8 *dst, size_t avail, size_t *used,
+				const struct ecfs_crypt *cs,
+				const struct ecfs_mount_key *mk)
+{
+	unsigned int enc_len = ecfs_wrapped_len(cs);
+	size_t body = ECFS_TAG3_BODY_FIXED + enc_len;
+	struct ecfs_wrap_buf *wb;
+	size_t pos = 0, n;
+	u8 *b;
+	int err;
+
+	wb = kzalloc(sizeof(*wb), GFP_KERNEL);
+	if (!wb)
+		return -ENOMEM;
+	err = ecfs_key_fekek(mk->key, wb->fekek, cs->key_size, wb->salt);
+	if (err)
+		goto out;
+	memcpy(wb->fek, cs->key, cs->key_size);
+	err = ecfs_ecb_crypt(cs->cipher, wb->fekek, cs->key_size, wb->fek,
+			     enc_len, true);
+	if (err)
+		goto out;
+
+	err = -EINVAL;
+	if (avail < 1 + ECFS_PKT_LEN_MAX_SIZE + body + ECFS_TAG11_PKT_LEN)
+		goto out;
+	dst[pos++] = ECFS_TAG_3;
+	err = ecfs_write_pkt_len(dst + pos, avail - pos, body, &n);
+	if (err)
+		goto out;
+	pos += n;
+	b = dst + pos;
+	b[ECFS_TAG3_OFF_VERSION] = ECFS_TAG3_VERSION;
+	b[ECFS_TAG3_OFF_CIPHER] = ecfs_cipher_code(cs->cipher, cs->key_size);
+	b[ECFS_TAG3_OFF_S2K] = ECFS_TAG3_S2K_ID;
+	b[ECFS_TAG3_OFF_HASH] = ECFS_TAG3_HASH_MD5;
+	memcpy(b + ECFS_TAG3_OFF_SALT, wb->salt, ECFS_SALT_SIZE);
+	b[ECFS_TAG3_OFF_COUNT] = ECFS_TAG3_COUNT_65536;
+	memcpy(b + ECFS_TAG3_OFF_ENC_KEY, wb->fek, enc_len);
+	pos += body;
+
+	b = dst + pos;
+	b[0] = ECFS_TAG_11;
+	b[1] = ECFS_TAG11_BODY_LEN;
+	b += 2;
+	b[ECFS_TAG11_OFF_FORMAT] = ECFS_TAG11_FORMAT_BINARY;
+	b[ECFS_TAG11_OFF_FNAME_LEN] = ECFS_TAG11_FILENAME_LEN;
+	memcpy(b + ECFS_TAG11_OFF_FNAME, ECFS_TAG11_FILENAME,
+	       ECFS_TAG11_FILENAME_LEN);
+	memset(b + ECFS_TAG11_OFF_DATE, 0, ECFS_TAG11_DATE_LEN);
+	err = hex2bin(b + ECFS_TAG11_OFF_CONTENTS, mk->sig, ECFS_SIG_SIZE);
+	if (err)
+		goto out;
+	pos += ECFS_TAG11_PKT_LEN;
+	*used = pos;
+out:
+	kfree_sensitive(wb);
+	return err;
+}
+
+/*
+ * Give a new (still I_NEW) regular file a random FEK and write its header
+ * with one key group per mount key.  The caller holds the lower file.
+ */
+int ecfs_new_file_crypt(struct inode *inode)
+{
+	struct ecfs_sb_info *sbi = ecfs_sb(inode->i_sb);
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	struct ecfs_mount_key *mk;
+	size_t off, used;
+	u32 m1;
+	u8 *hdr;
+	int err;
+
+	strscpy(cs->cipher, sbi->cipher, sizeof(cs->cipher));
+	cs->key_size = sbi->key_bytes;
+	get_random_bytes(cs->key, cs->key_size);
+	cs->header_size = max_t(u32, ECFS_MIN_HEADER_SIZE, PAGE_SIZE);
+	cs->hdr_flags = ECFS_HDR_FLAG_ENCRYPTED;
+	err = ecfs_crypt_set_key(cs);
+	if (err)
+		goto err_clear;
+
+	hdr = kzalloc(cs->header_size, GFP_KERNEL);
+	if (!hdr) {
+		err = -ENOMEM;
+		goto err_clear;
+	}
+	put_unaligned_be64(0, hdr + ECFS_HDR_OFF_FILE_SIZE);
+	m1 = get_random_u32();
+	put_unaligned_be32(m1, hdr + ECFS_HDR_OFF_MARKER1);
+	put_unaligned_be32(m1 ^ ECFS_MARKER_MAGIC, hdr + ECFS_HDR_OFF_MARKER2);
+	put_unaligned_be32((u32)ECFS_FILE_VERSION << ECFS_HDR_VERSION_SHIFT |
+			   cs->hdr_flags, hdr + ECFS_HDR_OFF_FLAGS);
+	put_unaligned_be32(ECFS_DEFAULT_HEADER_EXTENT_SIZE,
+			   hdr + ECFS_HDR_OFF_EXTENT_SIZE);
+	put_unaligned_be16(cs->header_size / ECFS_DEFAULT_HEADER_EXTENT_SIZE,
+			   hdr + ECFS_HDR_OFF_NUM_EXTENTS);
+	off = ECFS_HDR_OFF_PACKETS;
+	list_for_each_entry(mk, &sbi->keys, list) {
+		/* Leave room for the terminator (already zero). */
+		err = ecfs_write_key_group(hdr + off,
+					   cs->header_size - off - 1, &used,
+					   cs, mk);
+		if (err) {
+			pr_err_ratelimited("wrapping the key of inode %lu with sig %s failed: %d\n",
+					   inode->i_ino, mk->sig, err);
+			goto err_free;
+		}
+		off += used;
+	}
+	err = ecfs_write_lower(inode, hdr, cs->header_size, 0);
+	if (err)
+		goto err_free;
+	kfree(hdr);
+	cs->valid = true;
+	return 0;
+
+err_free:
+	kfree(hdr);
+err_clear:
+	ecfs_crypt_clear(cs);
+	return err;
+}
+
+/* The 8-byte size and marker at the front of a header; 0 if they check. */
+static int ecfs_check_front(const u8 *hdr, loff_t *size)
+{
+	u32 m1 = get_unaligned_be32(hdr + ECFS_HDR_OFF_MARKER1);
+	u32 m2 = get_unaligned_be32(hdr + ECFS_HDR_OFF_MARKER2);
+	u64 sz = get_unaligned_be64(hdr + ECFS_HDR_OFF_FILE_SIZE);
+
+	if ((m1 ^ ECFS_MARKER_MAGIC) != m2)
+		return -EINVAL;
+	if (sz > MAX_LFS_FILESIZE)
+		return -EFBIG;
+	*size = sz;
+	return 0;
+}
+
+int ecfs_read_size(struct file *lower, loff_t *size)
+{
+	u8 hdr[ECFS_HDR_OFF_FLAGS];
+	loff_t pos = 0;
+	ssize_t got;
+
+	got = kernel_read(lower, hdr, sizeof(hdr), &pos);
+	if (got < 0)
+		return got;
+	if (got < sizeof(hdr))
+		return -EINVAL;
+	return ecfs_check_front(hdr, size);
+}
+
+/* Record i_size in the header.  The caller holds the lower file. */
+int ecfs_write_size(struct inode *inode)
+{
+	__be64 *size;
+	int err;
+
+	size = kmalloc(sizeof(*size), GFP_KERNEL);
+	if (!size)
+		return -ENOMEM;
+	*size = cpu_to_be64(i_size_read(inode));
+	err = ecfs_write_lower(inode, size, sizeof(*size),
+			       ECFS_HDR_OFF_FILE_SIZE);
+	kfree(size);
+	if (err)
+		pr_err_ratelimited("inode %lu: writing the size to the header failed: %d\n",
+				   inode->i_ino, err);
+	return err;
+}
+
+/* A tag 3 packet body of @len bytes at @b, checked. */
+int ecfs_parse_tag3(const u8 *b, size_t len, struct ecfs_tag3 *t)
+{
+	u8 code;
+
+	if (len <= ECFS_TAG3_BODY_FIXED)
+		return -EINVAL;
+	t->enc_len = len - ECFS_TAG3_BODY_FIXED;
+	if (t->enc_len > ECFS_TAG3_MAX_ENC_KEY)
+		return -EINVAL;
+	if (b[ECFS_TAG3_OFF_VERSION] != ECFS_TAG3_VERSION ||
+	    b[ECFS_TAG3_OFF_S2K] != ECFS_TAG3_S2K_ID ||
+	    b[ECFS_TAG3_OFF_HASH] != ECFS_TAG3_HASH_MD5)
+		return -EINVAL;
+	code = b[ECFS_TAG3_OFF_CIPHER];
+	t->cipher = ecfs_cipher_name(code);
+	if (!t->cipher)
+		return -EINVAL;
+	if (code == ECFS_CIPHER_AES_192) {
+		if (t->enc_len != ECFS_TAG3_AES192_ENC_KEY)
+			return -EINVAL;
+		t->key_size = 24;
+	} else {
+		t->key_size = t->enc_len;
+	}
+	if (ecfs_cipher_code(t->cipher, t->key_size) != code)
+		return -EINVAL;
+	t->enc = b + ECFS_TAG3_OFF_ENC_KEY;
+	return 0;
+}
+
+/* Unwrap @t with the key named @sig into cs; 0 on success. */
+static int ecfs_try_unwrap(struct ecfs_sb_info *sbi, const char *sig,
+			   const struct ecfs_tag3 *t, struct ecfs_crypt *cs)
+{
+	struct ecfs_mount_key *mk;
+	struct ecfs_wrap_buf *wb;
+	struct key *key = NULL;
+	bool own = false;
+	int err;
+
+	list_for_each_entry(mk, &sbi->keys, list) {
+		if (!strcmp(mk->sig, sig)) {
+			key = mk->key;
+			break;
+		}
+	}
+	if (!key) {
+		if (sbi->flags & ECFS_MNT_AUTH_TOK_ONLY)
+			return -ENOKEY;
+		key = ecfs_request_key(sig);
+		if (IS_ERR(key))
+			return PTR_ERR(key);
+		own = true;
+	}
+
+	wb = kzalloc(sizeof(*wb), GFP_KERNEL);
+	if (!wb) {
+		err = -ENOMEM;
+		goto out_key;
+	}
+	err = ecfs_key_fekek(key, wb->fekek, t->key_size, NULL);
+	if (err)
+		goto out_wb;
+	memcpy(wb->fek, t->enc, t->enc_len);
+	err = ecfs_ecb_crypt(t->cipher, wb->fekek, t->key_size, wb->fek,
+			     t->enc_len, false);
+	if (err)
+		goto out_wb;
+	strscpy(cs->cipher, t->cipher, sizeof(cs->cipher));
+	cs->key_size = t->key_size;
+	memcpy(cs->key, wb->fek, t->key_size);
+out_wb:
+	kfree_sensitive(wb);
+out_key:
+	if (own)
+		key_put(key);
+	return err;
+}
+
+/*
+ * Walk the key-packet set at @p (@avail bytes) and unwrap the FEK with the
+ * first key available.  -EINVAL: malformed; -ENOKEY: no key for any packet.
+ */
+static int ecfs_parse_packets(struct ecfs_sb_info *sbi, const u8 *p,
+			      size_t avail, struct ecfs_crypt *cs)
+{
+	unsigned int nr_packets = 0;
+	int result = -ENOKEY;
+	size_t pos = 0;
+
+	while (pos < avail) {
+		size_t len, n, start;
+		struct ecfs_tag3 t;
+		char sig[ECFS_SIG_SIZE_HEX + 1];
+		const u8 *lit;
+		u8 tag = p[pos];
+		int err;
+
+		if (tag != ECFS_TAG_3 && tag != ECFS_TAG_1) {
+			if (tag == ECFS_TAG_11)
+				return -EINVAL;	/* without its tag 3 */
+			break;
+		}
+		start = pos + 1;
+		if (ecfs_parse_pkt_len(p + start, avail - start, &len, &n))
+			return -EINVAL;
+		start += n;
+		if (len > avail - start)
+			return -EINVAL;
+		nr_packets++;
+		pos = start + len;
+		if (tag == ECFS_TAG_1) {
+			/* Public-key packets need the daemon: not yet. */
+			if (len < ECFS_TAG1_BODY_FIXED)
+				return -EINVAL;
+			result = result == -ENOKEY ? -EOPNOTSUPP : result;
+			continue;
+		}
+		if (ecfs_parse_tag3(p + start, len, &t))
+			return -EINVAL;
+
+		/* The literal packet naming the key must follow at once. */
+		if (pos >= avail || p[pos] != ECFS_TAG_11)
+			return -EINVAL;
+		start = pos + 1;
+		if (ecfs_parse_pkt_len(p + start, avail - start, &len, &n))
+			return -EINVAL;
+		start += n;
+		if (len != ECFS_TAG11_BODY_LEN || len > avail - start)
+			return -EINVAL;
+		lit = p + start;
+		if (lit[ECFS_TAG11_OFF_FORMAT] != ECFS_TAG11_FORMAT_BINARY ||
+		    lit[ECFS_TAG11_OFF_FNAME_LEN] != ECFS_TAG11_FILENAME_LEN)
+			return -EINVAL;
+		pos = start + len;
+
+		if (result == 0)
+			continue;	/* already have the FEK; keep checking */
+		bin2hex(sig, lit + ECFS_TAG11_OFF_CONTENTS, ECFS_SIG_SIZE);
+		sig[ECFS_SIG_SIZE_HEX] = '\0';
+		err = ecfs_try_unwrap(sbi, sig, &t, cs);
+		if (!err)
+			result = 0;
+		else if (err != -ENOKEY && result == -ENOKEY)
+			result = err;
+	}
+	if (!nr_packets)
+		return -EINVAL;
+	return result;
+}
+
+/*
+ * Read the header of an existing file and set up its crypto state.  The
+ * caller holds the lower file and crypt_mutex.  Every failure is -EIO to
+ * the caller, with the reason in the log.
+ */
+int ecfs_read_crypt(struct inode *inode)
+{
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	struct ecfs_sb_info *sbi = ecfs_sb(inode->i_sb);
+	const char *why;
+	size_t pkt_off;
+	loff_t size;
+	u8 version;
+	ssize_t got;
+	u8 *hdr;
+	int err;
+
+	hdr = kzalloc(ECFS_EXTENT_SIZE, GFP_KERNEL);
+	if (!hdr)
+		return -ENOMEM;
+	got = ecfs_read_lower(inode, hdr, ECFS_EXTENT_SIZE, 0);
+	if (got < 0) {
+		err = got;
+		goto out;
+	}
+	why = "header truncated";
+	err = -EINVAL;
+	if (got < ECFS_HDR_OFF_FLAGS + ECFS_HDR_FLAGS_LEN)
+		goto bad;
+	why = "bad marker or impossible size";
+	if (ecfs_check_front(hdr, &size))
+		goto bad;
+	version = hdr[ECFS_HDR_OFF_VERSION];
+	cs->hdr_flags = hdr[ECFS_HDR_OFF_FLAG_BYTE];
+	why = "unsupported format version";
+	if (version > ECFS_SUPPORTED_FILE_VERSION)
+		goto bad;
+	if (version == 0) {
+		cs->header_size = ECFS_V0_HEADER_SIZE;
+		pkt_off = ECFS_HDR_V0_OFF_PACKETS;
+	} else {
+		u32 ext;
+		u16 num;
+
+		why = "header truncated";
+		if (got < ECFS_HDR_FIXED_LEN)
+			goto bad;
+		ext = get_unaligned_be32(hdr + ECFS_HDR_OFF_EXTENT_SIZE);
+		num = get_unaligned_be16(hdr + ECFS_HDR_OFF_NUM_EXTENTS);
+		why = "impossible header size";
+		if ((u64)ext * num < ECFS_MIN_HEADER_SIZE ||
+		    (u64)ext * num > U32_MAX)
+			goto bad;
+		cs->header_size = ext * num;
+		pkt_off = ECFS_HDR_OFF_PACKETS;
+	}
+	why = "file is not encrypted";
+	if (!(cs->hdr_flags & ECFS_HDR_FLAG_ENCRYPTED))
+		goto bad;
+	why = "metadata in xattr is not supported yet";
+	if (cs->hdr_flags & ECFS_HDR_FLAG_METADATA_IN_XATTR)
+		goto bad;
+	why = "file size beyond the file system limit";
+	if (size > inode->i_sb->s_maxbytes)
+		goto bad;
+
+	err = ecfs_parse_packets(sbi, hdr + pkt_off, got - pkt_off, cs);
+	if (err == -EINVAL) {
+		why = "malformed key packets";
+		goto bad;
+	}
+	if (err) {
+		pr_err_ratelimited("inode %lu: no key to decrypt the file key: %d\n",
+				   inode->i_ino, err);
+		err = -EIO;
+		goto out;
+	}
+	err = ecfs_crypt_set_key(cs);
+	if (err) {
+		why = "file key rejected by the cipher";
+		goto bad;
+	}
+	i_size_write(inode, size);
+	cs->valid = true;
+	goto out;
+
+bad:
+	pr_err_ratelimited("inode %lu: corrupt or unsupported header: %s\n",
+			   inode->i_ino, why);
+	err = -EIO;
+out:
+	if (err)
+		ecfs_crypt_clear(cs);
+	kfree(hdr);
+	return err;
+}

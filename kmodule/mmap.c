@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mmap.c - the page cache: upper pages hold plaintext, the lower file
+ * holds the header and one encrypted extent per 4096 bytes.
+ *
+ * write(2) is write-through: write_end encrypts the page and writes it to
+ * the lower file at once, so the upper page is never dirty after a write.
+ * Only shared mmap writes dirty pages; writepage encrypts those.  Sizes
+ * change under the upper inode lock only (write, truncate).
+ */
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/highmem.h>
+#include <linux/writeback.h>
+#include <linux/fs_stack.h>
+
+#include "ecfs.h"
+
+/* Fill @page, page @index of @inode, with decrypted data or zeros. */
+static int ecfs_fill_page(struct inode *inode, struct page *page,
+			  pgoff_t index)
+{
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	loff_t size = i_size_read(inode);
+	loff_t start = (loff_t)index << PAGE_SHIFT;
+	size_t need, valid;
+	struct page *bounce;
+	ssize_t got;
+	void *buf;
+	int err;
+
+	if (start >= size) {
+		zero_user(page, 0, PAGE_SIZE);
+		return 0;
+	}
+	if (!cs->valid)
+		return -EIO;
+
+	bounce = alloc_page(GFP_NOFS);
+	if (!bounce)
+		return -ENOMEM;
+	valid = min_t(loff_t, PAGE_SIZE, size - start);
+	need = round_up(valid, ECFS_EXTENT_SIZE);
+	buf = kmap_local_page(bounce);
+	got = ecfs_read_lower(inode, buf, PAGE_SIZE,
+			      ecfs_lower_offset(cs, index));
+	if (got >= 0 && got < need) {
+		pr_err_ratelimited("inode %lu: lower file too short for extent %llu\n",
+				   inode->i_ino,
+				   (unsigned long long)start / ECFS_EXTENT_SIZE);
+		got = -EIO;
+	}
+	if (got >= 0 && got < PAGE_SIZE)
+		memset(buf + got, 0, PAGE_SIZE - got);
+	kunmap_local(buf);
+	err = got < 0 ? got : 0;
+	if (!err)
+		err = ecfs_crypt_page(cs, page, bounce, index, false);
+	__free_page(bounce);
+	if (err)
+		return err;
+	/* Nothing past the end of the file may show through mmap. */
+	if (valid < PAGE_SIZE)
+		zero_user(page, valid, PAGE_SIZE - valid);
+	return 0;
+}
+
+/* Encrypt @page, page @index of @inode, to its place in the lower file. */
+static int ecfs_store_page(struct inode *inode, struct page *page,
+			   pgoff_t index)
+{
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	struct page *bounce;
+	void *buf;
+	int err;
+
+	if (!cs->valid)
+		return -EIO;
+	bounce = alloc_page(GFP_NOFS);
+	if (!bounce)
+		return -ENOMEM;
+	err = ecfs_crypt_page(cs, bounce, page, index, true);
+	if (!err) {
+		buf = kmap_local_page(bounce);
+		err = ecfs_write_lower(inode, buf, PAGE_SIZE,
+				       ecfs_lower_offset(cs, index));
+		kunmap_local(buf);
+	}
+	__free_page(bounce);
+	if (err)
+		pr_err_ratelimited("inode %lu: writing page %lu failed: %d\n",
+				   inode->i_ino, index, err);
+	return err;
+}
+
+static int ecfs_read_folio(struct file *file, struct folio *folio)
+{
+	struct inode *inode = folio->mapping->host;
+	int err;
+
+	err = ecfs_fill_page(inode, folio_page(folio, 0), folio->index);
+	if (!err)
+		folio_mark_uptodate(folio);
+	folio_unlock(folio);
+	return err;
+}
+
+static int ecfs_begin(struct address_space *mapping, loff_t pos,
+		      unsigned int len, struct folio **foliop)
+{
+	struct inode *inode = mapping->host;
+	pgoff_t index = pos >> PAGE_SHIFT;
+	struct folio *folio;
+	int err;
+
+	folio = ecfs_grab_folio(mapping, index);
+	if (IS_ERR(folio))
+		return PTR_ERR(folio);
+	/* A partly written page needs the old contents around the write. */
+	if (!folio_test_uptodate(folio) &&
+	    (offset_in_page(pos) || len < PAGE_SIZE)) {
+		err = ecfs_fill_page(inode, folio_page(folio, 0), index);
+		if (err) {
+			folio_unlock(folio);
+			folio_put(folio);
+			return err;
+		}
+		folio_mark_uptodate(folio);
+	}
+	*foliop = folio;
+	return 0;
+}
+
+static int ecfs_end(struct address_space *mapping, loff_t pos,
+		    unsigned int len, unsigned int copied, struct folio *folio)
+{
+	struct inode *inode = mapping->host;
+	loff_t end = pos + copied;
+	int ret = copied;
+	int err;
+
+	if (!folio_test_uptodate(folio)) {
+		/* A short copy into a page that was never read: retry. */
+		if (copied < len) {
+			ret = 0;
+			goto out;
+		}
+		folio_mark_uptodate(folio);
+	}
+	if (!copied)
+		goto out;
+	err = ecfs_store_page(inode, folio_page(folio, 0), folio->index);
+	if (err) {
+		/* The cached page no longer matches the lower file. */
+		folio_clear_uptodate(folio);
+		ret = err;
+		goto out;
+	}
+	if (end > i_size_read(inode))
+		i_size_write(inode, end);
+out:
+	folio_unlock(folio);
+	folio_put(folio);
+	return ret;
+}
+
+#if ECFS_AOPS_FOLIO
+static int ecfs_write_begin(struct file *file, struct address_space *mapping,
+			    loff_t pos, unsigned int len,
+			    struct folio **foliop, void **fsdata)
+{
+	return ecfs_begin(mapping, pos, len, foliop);
+}
+
+static int ecfs_write_end(struct file *file, struct address_space *mapping,
+			  loff_t pos, unsigned int len, unsigned int copied,
+			  struct folio *folio, void *fsdata)
+{
+	return ecfs_end(mapping, pos, len, copied, folio);
+}
+#else
+static int ecfs_write_begin(struct file *file, struct address_space *mapping,
+			    loff_t pos, unsigned int len,
+			    struct page **pagep, void **fsdata)
+{
+	struct folio *folio;
+	int err;
+
+	err = ecfs_begin(mapping, pos, len, &folio);
+	if (!err)
+		*pagep = folio_page(folio, 0);
+	return err;
+}
+
+static int ecfs_write_end(struct file *file, struct address_space *mapping,
+			  loff_t pos, unsigned int len, unsigned int copied,
+			  struct page *page, void *fsdata)
+{
+	return ecfs_end(mapping, pos, len, copied, page_folio(page));
+}
+#endif
+
+/* Writeback of pages dirtied through a shared mapping. */
+static int ecfs_writepage(struct page *page, struct writeback_control *wbc)
+{
+	struct folio *folio = page_folio(page);
+	struct inode *inode = folio->mapping->host;
+	loff_t size = i_size_read(inode);
+	loff_t start = folio_pos(folio);
+	int err;
+
+	if (start >= size) {
+		/* Truncated away while dirty: nothing to write. */
+		folio_unlock(folio);
+		return 0;
+	}
+	if (size - start < PAGE_SIZE)
+		folio_zero_segment(folio, size - start, PAGE_SIZE);
+	folio_start_writeback(folio);
+	err = ecfs_store_page(inode, page, folio->index);
+	if (err)
+		mapping_set_error(folio->mapping, err);
+	folio_unlock(folio);
+	folio_end_writeback(folio);
+	return err;
+}
+
+const struct address_space_operations ecfs_aops = {
+	.read_folio	= ecfs_read_folio,
+	.write_begin	= ecfs_write_begin,
+	.write_end	= ecfs_write_end,
+	.writepage	= ecfs_writepage,
+	.dirty_folio	= filemap_dirty_folio,
+	.migrate_folio	= filemap_migrate_folio,
+};
+
+/*
+ * Grow the file to @new_size: every page from the old end on is rewritten
+ * as encrypted zeros (the lower file has no holes: a hole would decrypt to
+ * garbage).  The caller holds the inode lock.
+ */
+int ecfs_extend(struct inode *inode, loff_t new_size)
+{
+	struct address_space *mapping = inode->i_mapping;
+	loff_t old_size = i_size_read(inode);
+	pgoff_t index, last;
+	int err = 0;
+
+	if (new_size <= old_size)
+		return 0;
+	last = (new_size - 1) >> PAGE_SHIFT;
+	for (index = old_size >> PAGE_SHIFT; index <= last; index++) {
+		loff_t start = (loff_t)index << PAGE_SHIFT;
+		struct folio *folio;
+
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		folio = ecfs_grab_folio(mapping, index);
+		if (IS_ERR(folio)) {
+			err = PTR_ERR(folio);
+			break;
+		}
+		if (!folio_test_uptodate(folio)) {
+			err = ecfs_fill_page(inode, folio_page(folio, 0),
+					     index);
+			if (!err)
+				folio_mark_uptodate(folio);
+		}
+		if (!err) {
+			if (start < old_size)
+				folio_zero_segment(folio, old_size - start,
+						   PAGE_SIZE);
+			else
+				folio_zero_segment(folio, 0, PAGE_SIZE);
+			err = ecfs_store_page(inode, folio_page(folio, 0),
+					      index);
+		}
+		folio_unlock(folio);
+		folio_put(folio);
+		if (err)
+			break;
+		cond_resched();
+	}
+	if (err)
+		return err;
+	i_size_write(inode, new_size);
+	return ecfs_write_size(inode);
+}
+
+/* Shrink to @new_size; the tail of the last page becomes zeros. */
+static int ecfs_shrink(struct dentry *dentry, loff_t new_size)
+{
+	struct inode *inode = d_inode(dentry);
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	struct inode *lower_inode = ecfs_lower_inode(inode);
+	struct iattr lower_ia = {
+		.ia_valid = ATTR_SIZE,
+		.ia_size = ecfs_lower_size(cs, new_size),
+	};
+	int err;
+
+	if (offset_in_page(new_size)) {
+		pgoff_t index = new_size >> PAGE_SHIFT;
+		struct folio *folio;
+
+		folio = ecfs_grab_folio(inode->i_mapping, index);
+		if (IS_ERR(folio))
+			return PTR_ERR(folio);
+		err = 0;
+		if (!folio_test_uptodate(folio)) {
+			err = ecfs_fill_page(inode, folio_page(folio, 0),
+					     index);
+			if (!err)
+				folio_mark_uptodate(folio);
+		}
+		if (!err) {
+			folio_zero_segment(folio, offset_in_page(new_size),
+					   PAGE_SIZE);
+			err = ecfs_store_page(inode, folio_page(folio, 0),
+					      index);
+		}
+		folio_unlock(folio);
+		folio_put(folio);
+		if (err)
+			return err;
+	}
+	truncate_setsize(inode, new_size);
+	err = ecfs_write_size(inode);
+	if (err)
+		return err;
+
+	inode_lock(lower_inode);
+	err = notify_change(ecfs_mnt_idmap(ecfs_lower_path(dentry)->mnt),
+			    ecfs_lower_dentry(dentry), &lower_ia, NULL);
+	inode_unlock(lower_inode);
+	return err;
+}
+
+/* Called from setattr with the inode locked. */
+int ecfs_truncate(struct dentry *dentry, loff_t new_size)
+{
+	struct inode *inode = d_inode(dentry);
+	struct ecfs_inode *ei = ecfs_i(inode);
+	loff_t old_size;
+	int err;
+
+	err = ecfs_get_lower_file(dentry, inode);
+	if (err)
+		return err;
+	if (!(ei->lower_file->f_mode & FMODE_WRITE)) {
+		err = -EPERM;
+		goto out;
+	}
+	mutex_lock(&ei->crypt_mutex);
+	if (!ei->crypt.valid)
+		err = ecfs_read_crypt(inode);
+	mutex_unlock(&ei->crypt_mutex);
+	if (err)
+		goto out;
+
+	old_size = i_size_read(inode);
+	if (new_size > old_size)
+		err = ecfs_extend(inode, new_size);
+	else if (new_size < old_size)
+		err = ecfs_shrink(dentry, new_size);
+out:
+	ecfs_put_lower_file(inode);
+	return err;
+}
