@@ -9,9 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The per-extent IV is an MD5 over 32 bytes, computed once per 4 KiB extent.
+ * Through EVP that costs about 600 ns here, as much as decrypting the extent
+ * with AES-NI; OpenSSL's one-shot MD5() costs a third of that.  It is marked
+ * deprecated in OpenSSL 3 but still provided, so we ask for it explicitly.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <botan/ffi.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/md5.h>
 #include <openssl/provider.h>
 
 #include "ecfs_cipher.h"
@@ -433,10 +442,9 @@ int ecfs_cipher_extent_iv(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t 
 struct ecfs_extent_ctx {
 	const struct ecfs_cipher *cipher;
 	uint8_t root_iv[ECFS_CIPHER_IV_BYTES];
-	EVP_MD *md5;
-	EVP_MD_CTX *md_ctx;
-	EVP_CIPHER_CTX *enc;		/* OpenSSL ciphers */
-	EVP_CIPHER_CTX *dec;
+	EVP_CIPHER_CTX *enc;		/* OpenSSL ciphers: CBC encryption */
+	EVP_CIPHER_CTX *dec;		/* ECB decryption, chained by hand */
+	uint8_t scratch[ECFS_EXTENT_SIZE];
 	botan_block_cipher_t bc;	/* Botan ciphers */
 	bool have_bc;
 };
@@ -450,8 +458,6 @@ void ecfs_extent_ctx_free(struct ecfs_extent_ctx *ctx)
 	EVP_CIPHER_CTX_free(ctx->dec);
 	if (ctx->have_bc)
 		botan_block_cipher_destroy(ctx->bc);
-	EVP_MD_CTX_free(ctx->md_ctx);
-	EVP_MD_free(ctx->md5);
 	OPENSSL_clear_free(ctx, sizeof(*ctx));
 }
 
@@ -472,14 +478,7 @@ int ecfs_extent_ctx_new(struct ecfs_extent_ctx **out, const struct ecfs_cipher *
 	if (!ctx)
 		return -ENOMEM;
 	ctx->cipher = c;
-	rc = -EIO;
-	ctx->md5 = EVP_MD_fetch(ecfs_crypto_libctx(), "MD5", NULL);
-	ctx->md_ctx = EVP_MD_CTX_new();
-	if (!ctx->md5 || !ctx->md_ctx)
-		goto fail;
-	rc = md5_with(ctx->md_ctx, ctx->md5, fek, key_size, ctx->root_iv);
-	if (rc)
-		goto fail;
+	MD5(fek, key_size, ctx->root_iv);
 	if (cipher_uses_botan(c)) {
 		rc = botan_new(c, fek, key_size, &ctx->bc);
 		if (rc)
@@ -489,7 +488,7 @@ int ecfs_extent_ctx_new(struct ecfs_extent_ctx **out, const struct ecfs_cipher *
 		rc = evp_ctx_new(c, fek, key_size, true, true, &ctx->enc);
 		if (rc)
 			goto fail;
-		rc = evp_ctx_new(c, fek, key_size, true, false, &ctx->dec);
+		rc = evp_ctx_new(c, fek, key_size, false, false, &ctx->dec);
 		if (rc)
 			goto fail;
 	}
@@ -498,6 +497,38 @@ int ecfs_extent_ctx_new(struct ecfs_extent_ctx **out, const struct ecfs_cipher *
 fail:
 	ecfs_extent_ctx_free(ctx);
 	return rc;
+}
+
+/*
+ * CBC decryption as ECB plus XOR: it saves re-initialising the EVP context
+ * with a new IV for every extent, which costs a fifth of the decryption
+ * itself.  Going backwards lets @in and @out be the same buffer: block i
+ * needs ciphertext block i-1, which is overwritten only after it.
+ */
+static int evp_cbc_decrypt_extent(struct ecfs_extent_ctx *ctx, const uint8_t *iv,
+				  const uint8_t *in, uint8_t *out)
+{
+	size_t bs = ctx->cipher->block_size, off;
+	uint64_t a, b;
+	int outl = 0;
+
+	if (!EVP_CipherUpdate(ctx->dec, ctx->scratch, &outl, in, ECFS_EXTENT_SIZE) ||
+	    outl != ECFS_EXTENT_SIZE)
+		return -EIO;
+	/* 8-byte words (block sizes are 8 or 16); memcpy keeps it alias-safe. */
+	for (off = ECFS_EXTENT_SIZE - 8; off >= bs; off -= 8) {
+		memcpy(&a, ctx->scratch + off, 8);
+		memcpy(&b, in + off - bs, 8);
+		a ^= b;
+		memcpy(out + off, &a, 8);
+	}
+	for (off = 0; off < bs; off += 8) {
+		memcpy(&a, ctx->scratch + off, 8);
+		memcpy(&b, iv + off, 8);
+		a ^= b;
+		memcpy(out + off, &a, 8);
+	}
+	return 0;
 }
 
 static int extent_crypt(struct ecfs_extent_ctx *ctx, uint64_t extent, bool encrypt,
@@ -510,18 +541,16 @@ static int extent_crypt(struct ecfs_extent_ctx *ctx, uint64_t extent, bool encry
 	if (!ctx || !in || !out)
 		return -EINVAL;
 	extent_iv_input(ctx->root_iv, extent, src);
-	rc = md5_with(ctx->md_ctx, ctx->md5, src, sizeof(src), iv);
-	if (rc)
-		goto out;
+	MD5(src, sizeof(src), iv);
 	/* An 8-byte-block cipher uses the first 8 IV bytes (EVP takes
 	 * block-size bytes from the buffer; botan_cbc likewise). */
 	if (ctx->have_bc)
 		rc = botan_cbc(ctx->bc, ctx->cipher->block_size, encrypt, iv, in, out,
 			       ECFS_EXTENT_SIZE);
+	else if (encrypt)
+		rc = evp_run(ctx->enc, iv, in, out, ECFS_EXTENT_SIZE);
 	else
-		rc = evp_run(encrypt ? ctx->enc : ctx->dec, iv, in, out,
-			     ECFS_EXTENT_SIZE);
-out:
+		rc = evp_cbc_decrypt_extent(ctx, iv, in, out);
 	OPENSSL_cleanse(src, sizeof(src));
 	OPENSSL_cleanse(iv, sizeof(iv));
 	return rc;
