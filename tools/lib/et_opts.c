@@ -748,7 +748,7 @@ int et_cfg_merge(struct et_mount_cfg *out, struct et_mount_cfg *rc, struct et_mo
 
 		err = optlist_push(&out->lsm, kv->name, kv->value);
 		if (err)
-			return err;
+			goto out;
 		kv->name = NULL;
 		kv->value = NULL;
 	}
@@ -774,9 +774,11 @@ int et_cfg_merge(struct et_mount_cfg *out, struct et_mount_cfg *rc, struct et_mo
 		keyspec_take(&out->keys[0], &rc->loose, 0);
 		keyspec_take(&out->keys[0], &cl->loose, 1);
 	}
+	err = 0;
+out:
 	et_cfg_free(rc);
 	et_cfg_free(cl);
-	return 0;
+	return err;
 }
 
 struct strbuf {

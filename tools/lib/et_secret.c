@@ -136,7 +136,7 @@ int et_secret_prompt(const char *prompt, struct et_secret *s)
 		tio = saved_tio;
 		tio.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		echo_off = 1;
-		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &tio))
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &tio))
 			echo_off = 0;
 		rc = et_secret_read_fd(STDIN_FILENO, s);
 		if (echo_off)

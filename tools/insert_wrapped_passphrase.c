@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ecryptfs-insert-wrapped-passphrase-into-keyring [FILE [-]]: unwrap the
+ * mount passphrase and add its FNEK and FEKEK tokens to the keyring.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "ecfs_wrap.h"
+#include "et_cli.h"
+#include "et_derive.h"
+
+#define PROG "ecryptfs-insert-wrapped-passphrase-into-keyring"
+
+static void usage(void)
+{
+	printf("Usage:\n"
+	       "\n"
+	       "ecryptfs-insert-wrapped-passphrase-into-keyring [file]\n"
+	       "or\n"
+	       "printf \"%%s\" \"wrapping passphrase\" | ecryptfs-insert-wrapped-passphrase-into-keyring [file] -\n"
+	       "\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct et_secret wpw = { 0 }, pw = { 0 };
+	struct et_derived fnek, fekek;
+	uint8_t salt[ET_SALT_BYTES];
+	char *file = NULL;
+	size_t len = 0;
+	int rc = 1;
+
+	memset(&fnek, 0, sizeof(fnek));
+	memset(&fekek, 0, sizeof(fekek));
+	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
+	if (argc > 3) {
+		usage();
+		return 1;
+	}
+	if (argc == 1) {
+		if (et_cli_default_wrapped_file(&file)) {
+			usage();
+			return 1;
+		}
+	} else {
+		file = strdup(argv[1]);
+		if (!file)
+			return 1;
+	}
+	if (et_secret_alloc(&wpw, ET_MAX_PASSPHRASE) || et_secret_alloc(&pw, ECFS_WRAP_PASS_BUF))
+		goto out;
+	if (argc == 3 && strcmp(argv[2], "-")) {
+		if (et_cli_arg_pass(PROG, argv[2], &wpw))
+			goto usage;
+	} else if (et_cli_get_pass(PROG, argc == 3 ? NULL : "Passphrase", &wpw)) {
+		goto usage;
+	}
+	et_cli_rc_salt(salt);
+	rc = ecfs_wrap_read_file(file, wpw.buf, wpw.len, salt, pw.buf, &len, NULL);
+	if (rc) {
+		fprintf(stderr, "Error: Unwrapping passphrase and inserting into the user session keyring failed [%d]\n",
+			rc);
+		fprintf(stderr, "%s: %s: %s\n", PROG, file, et_cli_wrap_strerror(rc));
+		rc = 1;
+		goto out;
+	}
+	/* As upstream: the FNEK (ASCII-salt quirk) first, then the FEKEK. */
+	rc = et_derive(pw.buf, len, NULL, 1, &fnek);
+	if (!rc)
+		rc = et_derive(pw.buf, len, salt, 0, &fekek);
+	if (!rc)
+		rc = et_derived_add(&fnek);
+	if (rc >= 0)
+		rc = et_derived_add(&fekek);
+	if (rc < 0) {
+		fprintf(stderr, "Error: Unwrapping passphrase and inserting into the user session keyring failed [%d]\n",
+			rc);
+		fprintf(stderr, "%s: %s\n", PROG, strerror(-rc));
+		rc = 1;
+		goto out;
+	}
+	printf("Inserted auth tok with sig [%s] into the user session keyring\n", fekek.sig);
+	rc = 0;
+	goto out;
+usage:
+	usage();
+out:
+	et_derived_wipe(&fnek);
+	et_derived_wipe(&fekek);
+	et_secret_free(&wpw);
+	et_secret_free(&pw);
+	free(file);
+	return rc;
+}

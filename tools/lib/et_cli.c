@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ecryptfs_proto.h"
+#include "et_cli.h"
+#include "et_files.h"
+#include "et_opts.h"
+
+int et_cli_get_pass(const char *prog, const char *prompt, struct et_secret *s)
+{
+	int rc = et_secret_prompt(prompt, s);
+
+	if (rc == -EMSGSIZE) {
+		fprintf(stderr, "Passphrase is too long. Use at most %u characters long passphrase.\n",
+			ET_MAX_PASSPHRASE);
+		return rc;
+	}
+	if (rc == -ENODATA || (!rc && !s->len)) {
+		fprintf(stderr, "%s: no passphrase given\n", prog);
+		return -ENODATA;
+	}
+	if (rc)
+		fprintf(stderr, "%s: cannot read the passphrase: %s\n", prog, strerror(-rc));
+	return rc;
+}
+
+int et_cli_arg_pass(const char *prog, const char *arg, struct et_secret *s)
+{
+	size_t len = strlen(arg);
+
+	if (!len) {
+		fprintf(stderr, "%s: empty passphrase\n", prog);
+		return -ENODATA;
+	}
+	if (len > ET_MAX_PASSPHRASE) {
+		fprintf(stderr, "Passphrase is too long. Use at most %u characters long passphrase.\n",
+			ET_MAX_PASSPHRASE);
+		return -EMSGSIZE;
+	}
+	return et_secret_set(s, arg, len);
+}
+
+void et_cli_rc_salt(uint8_t salt[ET_SALT_BYTES])
+{
+	struct et_optlist l = { 0 };
+	char *path = NULL, *buf = NULL, *err = NULL;
+	size_t len = 0, i;
+	int found = 0;
+
+	if (!et_rcfile_read(&path, &buf, &len) && buf &&
+	    !et_opts_tokenize(buf, len, 1, &l, &err)) {
+		for (i = 0; i < l.n && !found; i++)
+			if ((!strcmp(l.v[i].name, "salt") ||
+			     !strcmp(l.v[i].name, "passphrase_salt")) &&
+			    l.v[i].value && !et_hex_to_salt(l.v[i].value, salt))
+				found = 1;
+	}
+	if (!found)
+		et_hex_to_salt(ET_DEFAULT_SALT_HEX, salt);
+	et_optlist_free(&l);
+	if (buf) {
+		explicit_bzero(buf, len);
+		free(buf);
+	}
+	free(path);
+	free(err);
+}
+
+int et_cli_default_wrapped_file(char **path)
+{
+	struct stat st;
+	char *home = NULL;
+	int rc = et_home_dir(&home);
+
+	if (rc)
+		return rc;
+	rc = asprintf(path, "%s/.ecryptfs/wrapped-passphrase", home);
+	free(home);
+	if (rc < 0) {
+		*path = NULL;
+		return -ENOMEM;
+	}
+	if (stat(*path, &st)) {
+		rc = -errno;
+		fprintf(stderr, "%s: %s\n", *path, strerror(errno));
+		free(*path);
+		*path = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int et_cli_kernel_lacks_fnek(void)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = open("/sys/fs/ecryptfs/version", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return !(strtoul(buf, NULL, 10) & ECFS_VERSIONING_FILENAME_ENCRYPTION);
+}
+
+const char *et_cli_wrap_strerror(int rc)
+{
+	switch (rc) {
+	case -EKEYREJECTED:
+		return "wrong wrapping passphrase";
+	case -ENODATA:
+		return "the file is too short to be a wrapped passphrase";
+	case -EPROTO:
+	case -EPROTONOSUPPORT:
+	case -EILSEQ:
+	case -EMSGSIZE:
+		return "the file is not a wrapped-passphrase file this tool understands";
+	case -EBADMSG:
+		return "the file unwraps to an empty passphrase";
+	case -EFBIG:
+		return "the file is too large to be a wrapped passphrase";
+	default:
+		return strerror(-rc);
+	}
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared pieces of the small passphrase tools (upstream's behaviour). */
+#ifndef ET_CLI_H
+#define ET_CLI_H
+
+#include <stdint.h>
+
+#include "et_authtok.h"
+#include "et_secret.h"
+
+/*
+ * Get a passphrase: with @prompt, ask on the terminal without echo; with
+ * NULL, read one line from stdin (the "-" mode). Prints why on failure.
+ * Returns 0, -ENODATA (no input or empty), -EMSGSIZE (over 64 bytes), -errno.
+ */
+int et_cli_get_pass(const char *prog, const char *prompt, struct et_secret *s);
+
+/* Passphrase given as an argument: copy it in, checking its length. */
+int et_cli_arg_pass(const char *prog, const char *arg, struct et_secret *s);
+
+/* The salt= of ~/.ecryptfsrc if there is a valid one, else the default. */
+void et_cli_rc_salt(uint8_t salt[ET_SALT_BYTES]);
+
+/* ~/.ecryptfs/wrapped-passphrase of the real user, if it exists. */
+int et_cli_default_wrapped_file(char **path);
+
+/* 1 if the loaded kernel module lacks filename encryption (unknown: 0). */
+int et_cli_kernel_lacks_fnek(void);
+
+/* Message for an ecfs_wrap_* error code. */
+const char *et_cli_wrap_strerror(int rc);
+
+#endif /* ET_CLI_H */
