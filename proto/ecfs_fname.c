@@ -219,6 +219,13 @@ static int fname_try(const struct ecfs_fname_key *key, const struct ecfs_cipher 
 			goto out;
 		}
 	}
+	/* The kernel would hand such bytes to the VFS as they are; to a tool
+	 * writing files, a '/', NUL, "." or ".." in a name is a path attack
+	 * or corruption, never a name the kernel could have encrypted. */
+	if (!fname_plain_ok((const char *)sep + 1, nlen)) {
+		rc = -EBADMSG;
+		goto out;
+	}
 	if (out_size < nlen + 1) {
 		rc = -ENOBUFS;
 		goto out;

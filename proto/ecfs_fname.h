@@ -61,8 +61,10 @@ int ecfs_fname_encrypt(const struct ecfs_fname_key *key, const char *name, size_
  * malformed encoding or packet; -EKEYREJECTED the packet names another
  * FNEK, or (under ECFS_FNAME_VERIFY) the plaintext is not prefix || 0x00 ||
  * name; -EBADMSG (without ECFS_FNAME_VERIFY) no separator or an empty name
- * after decryption, i.e. a wrong key or a corrupt name; -ENOBUFS @out too
- * small.
+ * after decryption, i.e. a wrong key or a corrupt name; -EBADMSG (always) a
+ * decrypted name containing '/' or NUL, or equal to "." or "..", which no
+ * kernel could have written and which would be unsafe as a path component;
+ * -ENOBUFS @out too small.
  *
  * As in the kernel, the cipher comes from the packet and the key length from
  * @key->key_bytes.  If @key->key_bytes is 0 the length is guessed: AES from

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <botan/ffi.h>
 
+#include "ecfs_b64.h"
 #include "ecfs_cipher.h"
 #include "ecfs_fname.h"
 #include "ecfs_kdf.h"
@@ -283,6 +284,32 @@ static void test_errors(void **state)
 	bad[40] = bad[40] == 'A' ? 'B' : 'A';
 	assert_int_equal(ecfs_fname_decrypt(&key, bad, ll, ECFS_FNAME_VERIFY, out, sizeof(out),
 					    &ol), -EKEYREJECTED);
+	/* Names no kernel could have encrypted are refused after decryption. */
+	{
+		static const char *const evil[] = { "a/b", "..", ".", "x\0y" };
+		size_t e;
+
+		for (e = 0; e < sizeof(evil) / sizeof(evil[0]); e++) {
+			size_t nlen = e == 3 ? 3 : strlen(evil[e]);
+			uint8_t plain[32], ct[32];
+			struct ecfs_tag70 t;
+			int n;
+
+			memset(plain, 'P', sizeof(plain));
+			plain[sizeof(plain) - nlen - 1] = 0;
+			memcpy(plain + sizeof(plain) - nlen, evil[e], nlen);
+			assert_int_equal(ecfs_cipher_ecb(key.cipher, key.fnek, 16, true, plain, ct,
+							 sizeof(ct)), 0);
+			memcpy(t.fnek_sig, key.sig, 8);
+			t.cipher_code = 0x04;
+			t.ct = ct;
+			t.ct_len = sizeof(ct);
+			n = ecfs_fnek_name_encode(bad, sizeof(bad), &t);
+			assert_true(n > 24);
+			assert_int_equal(ecfs_fname_decrypt(&key, bad, (size_t)n, 0, out, sizeof(out),
+							    &ol), -EBADMSG);
+		}
+	}
 	ecfs_fname_key_wipe(&key);
 	ecfs_fname_key_wipe(&other);
 	ecfs_fname_key_wipe(&wrongsize);
