@@ -580,9 +580,12 @@ static void unlink_added(struct state *st)
 	size_t i;
 
 	for (i = 0; i < st->cfg.nkeys; i++) {
+		int rc;
+
 		if (!st->added[i])
 			continue;
-		if (et_key_unlink(st->key_sigs[i]) && errno != ENOKEY)
+		rc = et_key_unlink(st->key_sigs[i]);
+		if (rc && rc != -ENOKEY)
 			fprintf(stderr, "%s: could not remove key %s from the keyring again\n",
 				PROG, st->key_sigs[i]);
 		st->added[i] = 0;
