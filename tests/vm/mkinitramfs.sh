@@ -66,5 +66,5 @@ done
 
 cp "$(dirname "$0")/initramfs-init" "$work/init"
 chmod 755 "$work/init"
-(cd "$work" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out.tmp"
-mv "$out.tmp" "$out"
+(cd "$work" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
