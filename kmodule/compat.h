@@ -110,6 +110,16 @@ static inline struct dentry *ecfs_lock_rename(struct dentry *a,
 	return lock_rename(a, b);
 }
 
+/*
+ * From 6.2 POSIX ACLs no longer go through xattr handlers but through
+ * ->get_acl/->set_acl, which take a dentry.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define ECFS_HAVE_ACL_IOPS 1
+#else
+#define ECFS_HAVE_ACL_IOPS 0
+#endif
+
 /* The super block's xattr handler array became const in 6.7. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 #define ECFS_XATTR_ARRAY_CONST const

@@ -8,6 +8,8 @@
 #include <linux/fs_stack.h>
 #include <linux/xattr.h>
 #include <linux/file.h>
+#include <linux/posix_acl.h>
+#include <linux/posix_acl_xattr.h>
 
 #include "ecfs.h"
 
@@ -528,6 +530,32 @@ static ssize_t ecfs_listxattr(struct dentry *dentry, char *list, size_t size)
 	return vfs_listxattr(ecfs_lower_dentry(dentry), list, size);
 }
 
+#if ECFS_HAVE_ACL_IOPS
+static struct posix_acl *ecfs_get_acl(struct ecfs_idmap *idmap,
+				      struct dentry *dentry, int type)
+{
+	return vfs_get_acl(ecfs_lower_idmap(dentry), ecfs_lower_dentry(dentry),
+			   posix_acl_xattr_name(type));
+}
+
+static int ecfs_set_acl(struct ecfs_idmap *idmap, struct dentry *dentry,
+			struct posix_acl *acl, int type)
+{
+	int err;
+
+	err = vfs_set_acl(ecfs_lower_idmap(dentry), ecfs_lower_dentry(dentry),
+			  posix_acl_xattr_name(type), acl);
+	if (!err)
+		fsstack_copy_attr_all(d_inode(dentry),
+				      ecfs_lower_inode(d_inode(dentry)));
+	return err;
+}
+
+#define ECFS_ACL_IOPS .get_acl = ecfs_get_acl, .set_acl = ecfs_set_acl,
+#else
+#define ECFS_ACL_IOPS
+#endif
+
 const struct inode_operations ecfs_dir_iops = {
 	.create		= ecfs_create,
 	.lookup		= ecfs_lookup,
@@ -542,6 +570,7 @@ const struct inode_operations ecfs_dir_iops = {
 	.setattr	= ecfs_setattr,
 	.getattr	= ecfs_getattr,
 	.listxattr	= ecfs_listxattr,
+	ECFS_ACL_IOPS
 };
 
 const struct inode_operations ecfs_file_iops = {
@@ -549,6 +578,7 @@ const struct inode_operations ecfs_file_iops = {
 	.setattr	= ecfs_setattr,
 	.getattr	= ecfs_getattr,
 	.listxattr	= ecfs_listxattr,
+	ECFS_ACL_IOPS
 };
 
 const struct inode_operations ecfs_symlink_iops = {
@@ -564,4 +594,5 @@ const struct inode_operations ecfs_special_iops = {
 	.setattr	= ecfs_setattr,
 	.getattr	= ecfs_getattr,
 	.listxattr	= ecfs_listxattr,
+	ECFS_ACL_IOPS
 };

@@ -507,9 +507,9 @@ int ecfs_read_crypt(struct inode *inode)
 {
 	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
 	struct ecfs_sb_info *sbi = ecfs_sb(inode->i_sb);
+	loff_t size, lower_size;
 	const char *why;
 	size_t pkt_off;
-	loff_t size;
 	u8 version;
 	ssize_t got;
 	u8 *hdr;
@@ -562,6 +562,16 @@ int ecfs_read_crypt(struct inode *inode)
 		goto bad;
 	why = "file size beyond the file system limit";
 	if (size > inode->i_sb->s_maxbytes)
+		goto bad;
+	/*
+	 * Writers put the extents down before the size that covers them, so
+	 * a size the lower file cannot hold was not written by eCryptfs.
+	 */
+	why = "file size beyond the end of the lower file";
+	lower_size = i_size_read(ecfs_lower_inode(inode));
+	if (lower_size < cs->header_size ||
+	    DIV_ROUND_UP_ULL(size, ECFS_EXTENT_SIZE) >
+	    (u64)(lower_size - cs->header_size) / ECFS_EXTENT_SIZE)
 		goto bad;
 
 	err = ecfs_parse_packets(sbi, hdr + pkt_off, got - pkt_off, cs);
