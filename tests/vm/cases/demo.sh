@@ -1,24 +1,41 @@
 # rig: manual
-# The quick-start demo: what a user sees, inside a real Debian kernel.
+# The quick-start demo: what a user sees, inside a real Debian kernel with
+# Debian's own eCryptfs module and our mount helper and tools.
 . "$RIG_SRC/tests/vm/lib.sh"
 rig_load_ecryptfs
-echo "kernel:            $(uname -r)"
-echo "ecryptfs module:   $RIG_MODULE ($(modinfo -F filename ecryptfs 2>/dev/null || echo "$RIG_KMOD"))"
-echo "version bits:      $(cat /sys/fs/ecryptfs/version)"
-echo "daemon device:     $(ls -l /dev/ecryptfs)"
-echo
-echo "# adding passphrase 'demo' to the keyring with Debian's ecryptfs-add-passphrase"
-sig=$(printf demo | "$(rig_debian ecryptfs-add-passphrase)" - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
-echo "key signature:     $sig"
-mkdir -p /secret
-mount -t tmpfs tmpfs /secret
-mount -i -t ecryptfs -o "ecryptfs_sig=$sig,ecryptfs_cipher=aes,ecryptfs_key_bytes=16" /secret /secret
-echo "Hello from eCryptfs" > /secret/hello.txt
-echo
-echo "# through the mount:"
-cat /secret/hello.txt
-umount /secret
-echo
-echo "# the lower file (first 96 bytes of $(stat -c %s /secret/hello.txt) in all):"
-od -A d -t x1 -N 96 /secret/hello.txt
-umount /secret
+export HOME=/root
+show() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+run() { show "$*"; "$@"; }
+
+echo "kernel $(uname -r), eCryptfs module: $RIG_MODULE, version bits $(cat /sys/fs/ecryptfs/version)"
+echo "mount helper: $(command -v mount.ecryptfs) (ours: staged install)"
+
+mkdir -p /mnt/secret
+mount -t tmpfs tmpfs /mnt/secret
+printf 'passphrase_passwd=correct horse battery staple\n' > /root/demo-pass
+chmod 600 /root/demo-pass
+opts=key=passphrase:passphrase_passwd_file=/root/demo-pass,ecryptfs_cipher=aes,ecryptfs_key_bytes=16
+opts=$opts,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache
+
+run mount -t ecryptfs /mnt/secret /mnt/secret -o "$opts"
+show "grep ecryptfs /proc/mounts   # no secret in the mount options"
+grep ' ecryptfs ' /proc/mounts
+show "keyctl show @u               # the key the kernel needs, owner-only"
+keyctl show @u | tail -n +2
+show "echo 'Meet me at the old oak at dawn.' > /mnt/secret/note.txt"
+echo 'Meet me at the old oak at dawn.' > /mnt/secret/note.txt
+run cat /mnt/secret/note.txt
+run umount /mnt/secret
+
+show "ls -l /mnt/secret                # the lower directory"
+ls -l /mnt/secret
+if command -v ecryptfs-stat >/dev/null; then
+	run ecryptfs-stat /mnt/secret/note.txt
+fi
+show "od -A d -t x1 -j 8192 -N 48 /mnt/secret/note.txt   # ciphertext of the first extent"
+od -A d -t x1 -j 8192 -N 48 /mnt/secret/note.txt
+
+run mount -t ecryptfs /mnt/secret /mnt/secret -o "$opts"
+run cat /mnt/secret/note.txt
+run umount /mnt/secret
+umount /mnt/secret
