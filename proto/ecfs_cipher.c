@@ -442,9 +442,8 @@ int ecfs_cipher_extent_iv(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t 
 struct ecfs_extent_ctx {
 	const struct ecfs_cipher *cipher;
 	uint8_t root_iv[ECFS_CIPHER_IV_BYTES];
-	EVP_CIPHER_CTX *enc;		/* OpenSSL ciphers: CBC encryption */
-	EVP_CIPHER_CTX *dec;		/* ECB decryption, chained by hand */
-	uint8_t scratch[ECFS_EXTENT_SIZE];
+	EVP_CIPHER_CTX *enc;		/* OpenSSL ciphers, CBC */
+	EVP_CIPHER_CTX *dec;
 	botan_block_cipher_t bc;	/* Botan ciphers */
 	bool have_bc;
 };
@@ -488,7 +487,7 @@ int ecfs_extent_ctx_new(struct ecfs_extent_ctx **out, const struct ecfs_cipher *
 		rc = evp_ctx_new(c, fek, key_size, true, true, &ctx->enc);
 		if (rc)
 			goto fail;
-		rc = evp_ctx_new(c, fek, key_size, false, false, &ctx->dec);
+		rc = evp_ctx_new(c, fek, key_size, true, false, &ctx->dec);
 		if (rc)
 			goto fail;
 	}
@@ -497,38 +496,6 @@ int ecfs_extent_ctx_new(struct ecfs_extent_ctx **out, const struct ecfs_cipher *
 fail:
 	ecfs_extent_ctx_free(ctx);
 	return rc;
-}
-
-/*
- * CBC decryption as ECB plus XOR: it saves re-initialising the EVP context
- * with a new IV for every extent, which costs a fifth of the decryption
- * itself.  Going backwards lets @in and @out be the same buffer: block i
- * needs ciphertext block i-1, which is overwritten only after it.
- */
-static int evp_cbc_decrypt_extent(struct ecfs_extent_ctx *ctx, const uint8_t *iv,
-				  const uint8_t *in, uint8_t *out)
-{
-	size_t bs = ctx->cipher->block_size, off;
-	uint64_t a, b;
-	int outl = 0;
-
-	if (!EVP_CipherUpdate(ctx->dec, ctx->scratch, &outl, in, ECFS_EXTENT_SIZE) ||
-	    outl != ECFS_EXTENT_SIZE)
-		return -EIO;
-	/* 8-byte words (block sizes are 8 or 16); memcpy keeps it alias-safe. */
-	for (off = ECFS_EXTENT_SIZE - 8; off >= bs; off -= 8) {
-		memcpy(&a, ctx->scratch + off, 8);
-		memcpy(&b, in + off - bs, 8);
-		a ^= b;
-		memcpy(out + off, &a, 8);
-	}
-	for (off = 0; off < bs; off += 8) {
-		memcpy(&a, ctx->scratch + off, 8);
-		memcpy(&b, iv + off, 8);
-		a ^= b;
-		memcpy(out + off, &a, 8);
-	}
-	return 0;
 }
 
 static int extent_crypt(struct ecfs_extent_ctx *ctx, uint64_t extent, bool encrypt,
@@ -547,10 +514,8 @@ static int extent_crypt(struct ecfs_extent_ctx *ctx, uint64_t extent, bool encry
 	if (ctx->have_bc)
 		rc = botan_cbc(ctx->bc, ctx->cipher->block_size, encrypt, iv, in, out,
 			       ECFS_EXTENT_SIZE);
-	else if (encrypt)
-		rc = evp_run(ctx->enc, iv, in, out, ECFS_EXTENT_SIZE);
 	else
-		rc = evp_cbc_decrypt_extent(ctx, iv, in, out);
+		rc = evp_run(encrypt ? ctx->enc : ctx->dec, iv, in, out, ECFS_EXTENT_SIZE);
 	OPENSSL_cleanse(src, sizeof(src));
 	OPENSSL_cleanse(iv, sizeof(iv));
 	return rc;
