@@ -10,9 +10,10 @@
 #include <string.h>
 
 /*
- * The per-extent IV is an MD5 over 32 bytes, computed once per 4 KiB extent.
- * Through EVP that costs about 600 ns here, as much as decrypting the extent
- * with AES-NI; OpenSSL's one-shot MD5() costs a third of that.  It is marked
+ * The per-extent IV is an MD5 over 32 bytes, computed for every 4 KiB
+ * extent.  Measured here: about 185 ns through EVP, 115 ns with the one-shot
+ * MD5(), against about 400 ns to CBC-decrypt the extent with AES-NI; the
+ * difference is a tenth of the decryption throughput.  MD5() is marked
  * deprecated in OpenSSL 3 but still provided, so we ask for it explicitly.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
