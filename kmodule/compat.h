@@ -120,6 +120,21 @@ static inline struct dentry *ecfs_lock_rename(struct dentry *a,
 #define ECFS_HAVE_ACL_IOPS 0
 #endif
 
+/*
+ * A getattr that reaches us through vfs_getattr_nosec() (flagged with
+ * AT_GETATTR_NOSEC, 6.7+) must not go back through the security hook.
+ */
+static inline int ecfs_vfs_getattr(const struct path *path,
+				   struct kstat *stat, u32 mask,
+				   unsigned int flags)
+{
+#ifdef AT_GETATTR_NOSEC
+	if (flags & AT_GETATTR_NOSEC)
+		return vfs_getattr_nosec(path, stat, mask, flags);
+#endif
+	return vfs_getattr(path, stat, mask, flags);
+}
+
 /* The super block's xattr handler array became const in 6.7. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 #define ECFS_XATTR_ARRAY_CONST const

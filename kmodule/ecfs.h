@@ -40,10 +40,12 @@
 #define ECFS_MNT_UNLINK_SIGS		BIT(3)
 #define ECFS_MNT_AUTH_TOK_ONLY		BIT(4)
 #define ECFS_MNT_CHECK_DEV_RUID		BIT(5)
+#define ECFS_MNT_FNEK			BIT(6)
 
 /* What /sys/fs/ecryptfs/version advertises: only what is implemented. */
 #define ECFS_VERSIONING_IMPLEMENTED \
-	(ECFS_VERSIONING_PASSPHRASE | ECFS_VERSIONING_MULTKEY)
+	(ECFS_VERSIONING_PASSPHRASE | ECFS_VERSIONING_MULTKEY | \
+	 ECFS_VERSIONING_FILENAME_ENCRYPTION)
 
 /* One sig= option: a passphrase auth token in the keyring. */
 struct ecfs_mount_key {
@@ -62,6 +64,13 @@ struct ecfs_sb_info {
 	char fnek_sig[ECFS_SIG_SIZE_HEX + 1];
 	char fn_cipher[ECFS_MAX_CIPHER_NAME + 1];
 	unsigned int fn_key_bytes;
+	/* Filename encryption (ECFS_MNT_FNEK), set up at mount time. */
+	struct key *fnek_key;
+	struct crypto_skcipher *fn_tfm;	/* ecb(fn_cipher) keyed with FNEK */
+	u8 fn_sig_bin[ECFS_SIG_SIZE];
+	u8 fn_code;
+	u32 fn_skek_len;
+	u8 fn_prefix[48];
 };
 
 /* Crypto state of one file; see ecfs_inode.crypt_mutex for the rules. */
@@ -197,6 +206,15 @@ int ecfs_ecb_crypt(const char *cipher, const u8 *key, unsigned int key_size,
 int ecfs_md5(const u8 *data, unsigned int len, u8 *out);
 int ecfs_derive_iv(const struct ecfs_crypt *cs, u64 extent, u8 *iv);
 
+/* fname.c */
+int ecfs_encrypt_name(struct ecfs_sb_info *sbi, const char *name,
+		      size_t len, char **out, size_t *out_len);
+int ecfs_decrypt_name(struct ecfs_sb_info *sbi, const char *lname,
+		      size_t llen, char **out, size_t *out_len);
+long ecfs_fname_max(struct ecfs_sb_info *sbi, long lower_max);
+int ecfs_fname_init(struct ecfs_sb_info *sbi);
+void ecfs_fname_exit(struct ecfs_sb_info *sbi);
+
 /* keystore.c */
 struct ecfs_tag3 {
 	const char *cipher;
@@ -206,6 +224,8 @@ struct ecfs_tag3 {
 };
 
 int ecfs_parse_tag3(const u8 *b, size_t len, struct ecfs_tag3 *t);
+const struct ecryptfs_auth_tok *ecfs_token(const struct key *key);
+struct key *ecfs_request_key(const char *sig);
 int ecfs_load_mount_keys(struct ecfs_sb_info *sbi);
 void ecfs_put_mount_keys(struct ecfs_sb_info *sbi);
 int ecfs_new_file_crypt(struct inode *inode);

@@ -256,16 +256,33 @@ static int ecfs_dir_release(struct inode *inode, struct file *file)
 struct ecfs_readdir {
 	struct dir_context ctx;
 	struct dir_context *caller;
+	struct ecfs_sb_info *sbi;
 };
 
 static bool ecfs_filldir(struct dir_context *ctx, const char *name, int len,
 			 loff_t offset, u64 ino, unsigned int type)
 {
 	struct ecfs_readdir *rd = container_of(ctx, struct ecfs_readdir, ctx);
+	size_t plen;
+	char *plain;
+	bool more;
+	int err;
 
-	/* Names are stored as they are: hand each entry up unchanged. */
 	rd->caller->pos = offset;
-	return dir_emit(rd->caller, name, len, ino, type);
+	if (!(rd->sbi->flags & ECFS_MNT_FNEK))
+		return dir_emit(rd->caller, name, len, ino, type);
+	err = ecfs_decrypt_name(rd->sbi, name, len, &plain, &plen);
+	/*
+	 * A name this mount did not encrypt (lost+found of an ext4 lower
+	 * root, say) cannot be looked up either: hide it, as upstream.
+	 */
+	if (err == -EINVAL)
+		return true;
+	if (err)
+		return false;
+	more = dir_emit(rd->caller, plain, plen, ino, type);
+	kfree(plain);
+	return more;
 }
 
 static int ecfs_iterate(struct file *file, struct dir_context *ctx)
@@ -274,6 +291,7 @@ static int ecfs_iterate(struct file *file, struct dir_context *ctx)
 	struct ecfs_readdir rd = {
 		.ctx.actor = ecfs_filldir,
 		.caller = ctx,
+		.sbi = ecfs_sb(file_inode(file)->i_sb),
 	};
 	int err;
 

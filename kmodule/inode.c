@@ -108,13 +108,28 @@ static struct dentry *ecfs_lookup(struct inode *dir, struct dentry *dentry,
 				  unsigned int flags)
 {
 	struct path *lower_parent = ecfs_lower_path(dentry->d_parent);
+	struct ecfs_sb_info *sbi = ecfs_sb(dir->i_sb);
 	struct ecfs_dentry *ed;
 	struct dentry *lower;
 	struct inode *lower_inode, *inode;
 
-	lower = lookup_one_len_unlocked(dentry->d_name.name,
-					lower_parent->dentry,
-					dentry->d_name.len);
+	if (sbi->flags & ECFS_MNT_FNEK) {
+		char *lname;
+		size_t llen;
+		int err;
+
+		err = ecfs_encrypt_name(sbi, dentry->d_name.name,
+					dentry->d_name.len, &lname, &llen);
+		if (err)
+			return ERR_PTR(err);
+		lower = lookup_one_len_unlocked(lname, lower_parent->dentry,
+						llen);
+		kfree(lname);
+	} else {
+		lower = lookup_one_len_unlocked(dentry->d_name.name,
+						lower_parent->dentry,
+						dentry->d_name.len);
+	}
 	if (IS_ERR(lower))
 		return ERR_CAST(lower);
 
@@ -304,12 +319,19 @@ static int ecfs_symlink(struct ecfs_idmap *idmap, struct inode *dir,
 {
 	struct dentry *lower;
 	struct inode *lower_dir;
+	char *ltarget;
+	size_t llen;
 	int err;
 
-	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
+	/* Targets are encrypted like names on FNEK mounts. */
+	err = ecfs_encrypt_name(ecfs_sb(dir->i_sb), target, strlen(target),
+				&ltarget, &llen);
 	if (err)
 		return err;
-	err = vfs_symlink(ecfs_lower_idmap(dentry), lower_dir, lower, target);
+	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
+	if (err)
+		goto out_free;
+	err = vfs_symlink(ecfs_lower_idmap(dentry), lower_dir, lower, ltarget);
 	if (!err && d_really_is_negative(lower))
 		err = -ENOENT;
 	if (!err)
@@ -319,6 +341,8 @@ static int ecfs_symlink(struct ecfs_idmap *idmap, struct inode *dir,
 	inode_unlock(lower_dir);
 	if (d_really_is_negative(dentry))
 		d_drop(dentry);
+out_free:
+	kfree(ltarget);
 	return err;
 }
 
@@ -446,18 +470,36 @@ out:
 	return err;
 }
 
+/* The plaintext target of a symlink, kmalloc'ed. */
+static char *ecfs_read_link(struct dentry *dentry, size_t *len)
+{
+	struct dentry *lower = ecfs_lower_dentry(dentry);
+	DEFINE_DELAYED_CALL(lower_done);
+	const char *ltarget;
+	char *target;
+	int err;
+
+	ltarget = vfs_get_link(lower, &lower_done);
+	if (IS_ERR(ltarget))
+		return ERR_CAST(ltarget);
+	err = ecfs_decrypt_name(ecfs_sb(dentry->d_sb), ltarget,
+				strlen(ltarget), &target, len);
+	do_delayed_call(&lower_done);
+	fsstack_copy_attr_atime(d_inode(dentry), d_inode(lower));
+	return err ? ERR_PTR(err) : target;
+}
+
 static const char *ecfs_get_link(struct dentry *dentry, struct inode *inode,
 				 struct delayed_call *done)
 {
-	struct dentry *lower;
-	const char *target;
+	char *target;
+	size_t len;
 
 	if (!dentry)
 		return ERR_PTR(-ECHILD);
-	lower = ecfs_lower_dentry(dentry);
-	target = vfs_get_link(lower, done);
+	target = ecfs_read_link(dentry, &len);
 	if (!IS_ERR(target))
-		fsstack_copy_attr_atime(inode, d_inode(lower));
+		set_delayed_call(done, kfree_link, target);
 	return target;
 }
 
@@ -476,8 +518,8 @@ static int ecfs_getattr(struct ecfs_idmap *idmap, const struct path *path,
 	struct kstat lower_stat;
 	int err;
 
-	err = vfs_getattr(ecfs_lower_path(dentry), &lower_stat, request_mask,
-			  flags);
+	err = ecfs_vfs_getattr(ecfs_lower_path(dentry), &lower_stat,
+			       request_mask, flags);
 	if (err)
 		return err;
 	fsstack_copy_attr_all(inode, ecfs_lower_inode(inode));
@@ -485,6 +527,18 @@ static int ecfs_getattr(struct ecfs_idmap *idmap, const struct path *path,
 	/* Only regular files have a size of their own (the plaintext). */
 	if (!S_ISREG(inode->i_mode))
 		stat->size = lower_stat.size;
+	/* A symlink's size is the length of its plaintext target. */
+	if (S_ISLNK(inode->i_mode) &&
+	    (ecfs_sb(inode->i_sb)->flags & ECFS_MNT_FNEK)) {
+		char *target;
+		size_t len;
+
+		target = ecfs_read_link(dentry, &len);
+		if (IS_ERR(target))
+			return PTR_ERR(target);
+		kfree(target);
+		stat->size = len;
+	}
 	stat->blocks = lower_stat.blocks;
 	return 0;
 }

@@ -57,7 +57,7 @@ int ecfs_write_pkt_len(u8 *p, size_t avail, size_t len, size_t *len_bytes)
  * The passphrase token in @key, checked.  The caller holds key->sem and
  * must not use the result after releasing it.
  */
-static const struct ecryptfs_auth_tok *ecfs_token(const struct key *key)
+const struct ecryptfs_auth_tok *ecfs_token(const struct key *key)
 {
 	const struct user_key_payload *ukp = user_key_payload_locked(key);
 	const struct ecryptfs_auth_tok *tok;
@@ -105,7 +105,7 @@ static int ecfs_key_fekek(struct key *key, u8 *fekek, unsigned int len,
 }
 
 /* A checked passphrase token from the keyring, by hex signature. */
-static struct key *ecfs_request_key(const char *sig)
+struct key *ecfs_request_key(const char *sig)
 {
 	const struct ecryptfs_auth_tok *tok;
 	struct key *key;
@@ -142,6 +142,17 @@ int ecfs_load_mount_keys(struct ecfs_sb_info *sbi)
 		}
 		mk->key = key;
 	}
+	if ((sbi->flags & ECFS_MNT_FNEK) && !sbi->fnek_key) {
+		struct key *key = ecfs_request_key(sbi->fnek_sig);
+
+		if (IS_ERR(key)) {
+			pr_err("no usable passphrase token for fnek sig %s in the keyring: %ld\n",
+			       sbi->fnek_sig, PTR_ERR(key));
+			return PTR_ERR(key) == -ENOKEY ? -ENOENT : PTR_ERR(key);
+		}
+		sbi->fnek_key = key;
+		return ecfs_fname_init(sbi);
+	}
 	return 0;
 }
 
@@ -155,6 +166,9 @@ void ecfs_put_mount_keys(struct ecfs_sb_info *sbi)
 		kmem_cache_free(ecfs_key_cache, mk);
 	}
 	sbi->nr_keys = 0;
+	ecfs_fname_exit(sbi);
+	key_put(sbi->fnek_key);
+	sbi->fnek_key = NULL;
 }
 
 /* Bytes of the wrapped FEK: AES-192 keys are padded to a whole block pair. */
@@ -252,6 +266,9 @@ int ecfs_new_file_crypt(struct inode *inode)
 	get_random_bytes(cs->key, cs->key_size);
 	cs->header_size = max_t(u32, ECFS_MIN_HEADER_SIZE, PAGE_SIZE);
 	cs->hdr_flags = ECFS_HDR_FLAG_ENCRYPTED;
+	/* Informational, as upstream: new files of FNEK mounts say so. */
+	if (sbi->flags & ECFS_MNT_FNEK)
+		cs->hdr_flags |= ECFS_HDR_FLAG_ENCRYPT_FILENAMES;
 	err = ecfs_crypt_set_key(cs);
 	if (err)
 		goto err_clear;

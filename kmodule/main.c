@@ -179,10 +179,6 @@ static int ecfs_validate_options(struct fs_context *fc,
 			return -EOPNOTSUPP;
 		}
 	}
-	if (sbi->fnek_sig[0] || sbi->fn_cipher[0] || sbi->fn_key_bytes) {
-		pr_err("filename encryption is not supported by this module yet\n");
-		return -EOPNOTSUPP;
-	}
 	if (!sbi->nr_keys) {
 		pr_err("at least one ecryptfs_sig= option is required\n");
 		return invalfc(fc, "no key signature given");
@@ -192,7 +188,15 @@ static int ecfs_validate_options(struct fs_context *fc,
 	err = ecfs_check_cipher(sbi->cipher, &sbi->key_bytes);
 	if (err)
 		return err;
-	return 0;
+	/* Without a FNEK the fn_ options are kept but unused, as upstream. */
+	if (!sbi->fnek_sig[0])
+		return 0;
+	sbi->flags |= ECFS_MNT_FNEK;
+	if (!sbi->fn_cipher[0])
+		strscpy(sbi->fn_cipher, sbi->cipher, sizeof(sbi->fn_cipher));
+	if (!sbi->fn_key_bytes)
+		sbi->fn_key_bytes = sbi->key_bytes;
+	return ecfs_check_cipher(sbi->fn_cipher, &sbi->fn_key_bytes);
 }
 
 static int ecfs_fill_super(struct super_block *sb, struct fs_context *fc,

@@ -51,7 +51,7 @@ static int ecfs_statfs(struct dentry *dentry, struct kstatfs *buf)
 	if (err)
 		return err;
 	buf->f_type = ECFS_SUPER_MAGIC;
-	/* Names are stored as they are, so the lower limit applies. */
+	buf->f_namelen = ecfs_fname_max(ecfs_sb(dentry->d_sb), buf->f_namelen);
 	return 0;
 }
 
@@ -62,6 +62,8 @@ static int ecfs_show_options(struct seq_file *m, struct dentry *root)
 
 	list_for_each_entry(mk, &sbi->keys, list)
 		seq_printf(m, ",ecryptfs_sig=%s", mk->sig);
+	if (sbi->flags & ECFS_MNT_FNEK)
+		seq_printf(m, ",ecryptfs_fnek_sig=%s", sbi->fnek_sig);
 	seq_printf(m, ",ecryptfs_cipher=%s", sbi->cipher);
 	if (sbi->key_bytes)
 		seq_printf(m, ",ecryptfs_key_bytes=%u", sbi->key_bytes);
