@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Key-module loader.  The checks follow the order a failure is easiest to
+ * understand in: name, file, entry point, ABI major, mandatory operations.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ecfs_keymod_load.h"
+
+#ifndef ECFS_KEYMOD_DIR
+#error "ECFS_KEYMOD_DIR must be defined by the build"
+#endif
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int ecfs_keymod_name_valid(const char *name)
+{
+	size_t i;
+
+	if (!name || !name[0])
+		return 0;
+	for (i = 0; name[i]; i++) {
+		char c = name[i];
+
+		if (i >= ECFS_KEYMOD_NAME_MAX)
+			return 0;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* The override is for the test suite of an unprivileged build only. */
+static int override_allowed(void)
+{
+	if (getauxval(AT_SECURE))
+		return 0;
+	return getuid() == geteuid() && getgid() == getegid();
+}
+
+const char *ecfs_keymod_dir(void)
+{
+	const char *d;
+
+	if (override_allowed()) {
+		d = getenv(ECFS_KEYMOD_DIR_ENV);
+		if (d && d[0] == '/')
+			return d;
+	}
+	return ECFS_KEYMOD_DIR;
+}
+
+static int ops_complete(const struct ecfs_keymod_ops *o)
+{
+	return o->alias && o->params && o->build_token && o->key_sig && o->wrap &&
+	       o->unwrap && o->free_secret && o->release_blob;
+}
+
+int ecfs_keymod_load(const char *name, struct ecfs_keymod **out, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct ecfs_keymod *km = NULL;
+	ecfs_keymod_get_ops_fn get_ops;
+	const struct ecfs_keymod_ops *ops;
+	struct stat sb;
+	void *h;
+	int n, r;
+
+	*out = NULL;
+	if (!ecfs_keymod_name_valid(name)) {
+		set_err(err, errlen, "invalid key module name (1-%d characters of A-Z a-z 0-9 _ -)",
+			ECFS_KEYMOD_NAME_MAX);
+		return -EINVAL;
+	}
+	n = snprintf(path, sizeof(path), "%s/" ECFS_KEYMOD_PREFIX "%s" ECFS_KEYMOD_SUFFIX,
+		     ecfs_keymod_dir(), name);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		set_err(err, errlen, "key module path too long");
+		return -ENAMETOOLONG;
+	}
+	if (stat(path, &sb) || !S_ISREG(sb.st_mode)) {
+		set_err(err, errlen, "no key module '%s' (%s not found)", name, path);
+		return -ENOENT;
+	}
+	/* RTLD_NOW: an unresolved symbol fails here, not in the middle of a request. */
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		set_err(err, errlen, "cannot load key module %s: %s", path, dlerror());
+		return -ELIBBAD;
+	}
+	get_ops = (ecfs_keymod_get_ops_fn)dlsym(h, ECFS_KEYMOD_ENTRY);
+	if (!get_ops) {
+		set_err(err, errlen, "%s is not a key module: no %s()", path, ECFS_KEYMOD_ENTRY);
+		r = -ELIBBAD;
+		goto err;
+	}
+	ops = get_ops();
+	if (!ops) {
+		set_err(err, errlen, "key module %s returned no operations", path);
+		r = -EPROTO;
+		goto err;
+	}
+	if (ECFS_KEYMOD_ABI_MAJOR_OF(ops->abi_version) != ECFS_KEYMOD_ABI_MAJOR) {
+		set_err(err, errlen,
+			"key module %s was built for key-module ABI %u.%u; this program needs ABI %u.x",
+			path, ECFS_KEYMOD_ABI_MAJOR_OF(ops->abi_version),
+			ECFS_KEYMOD_ABI_MINOR_OF(ops->abi_version), ECFS_KEYMOD_ABI_MAJOR);
+		r = -EPROTO;
+		goto err;
+	}
+	if (!ops_complete(ops)) {
+		set_err(err, errlen, "key module %s lacks a mandatory operation", path);
+		r = -EPROTO;
+		goto err;
+	}
+	if (strcmp(ops->alias, name)) {
+		set_err(err, errlen, "key module %s calls itself '%s', not '%s'", path,
+			ops->alias, name);
+		r = -EPROTO;
+		goto err;
+	}
+	km = calloc(1, sizeof(*km));
+	if (!km) {
+		r = -ENOMEM;
+		goto err;
+	}
+	km->handle = h;
+	km->ops = ops;
+	memcpy(km->name, name, strlen(name) + 1);
+	*out = km;
+	return 0;
+err:
+	dlclose(h);
+	return r;
+}
+
+void ecfs_keymod_unload(struct ecfs_keymod *km)
+{
+	if (!km)
+		return;
+	dlclose(km->handle);
+	free(km);
+}

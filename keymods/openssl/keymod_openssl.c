@@ -1,0 +1,906 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The "openssl" key module: an RSA key in a PEM file, OpenSSL 3 EVP only.
+ *
+ * Compatibility with upstream's module (ecryptfs-utils 111), which never
+ * built against OpenSSL 3:
+ *  - wrap/unwrap are RSA-OAEP with SHA-1 and MGF1-SHA-1 over the kernel's
+ *    K blob, so tag 1 packets written by upstream decrypt here and back;
+ *  - the key signature is the first 8 bytes of SHA-1 over an OpenPGP v4
+ *    public-key packet 0x99 || be16 len || 04 || 00000000 || 02 ||
+ *    MPI(n) || MPI(e), in lower-case hex;
+ *  - the token blob has upstream's shape, le16 len || path NUL || le16 len
+ *    || second NUL, but the second field is the *path* of a passphrase
+ *    file (or empty), never the passphrase: keyring payloads are readable
+ *    by their owner's processes, and upstream stored the PEM passphrase
+ *    there in cleartext.
+ *
+ * A passphrase-protected key therefore needs passwd_file= so that
+ * ecryptfsd can unlock it on every request; see README.md ("ecryptfsd").
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+#include "keymods/ecfs_keymod.h"
+
+#define KO_ALIAS		"openssl"
+#define KO_DEFAULT_BITS		3072
+#define KO_MIN_BITS		2048
+#define KO_MAX_BITS		8192
+/* Upstream reads at most this much of a passphrase; OpenSSL allows 1023. */
+#define KO_MAX_PASS		1023
+#define KO_MAX_PATH		(PATH_MAX - 1)
+/* A sane upper bound for a PEM passphrase file. */
+#define KO_MAX_PWFILE		4096
+
+struct ko_tok {
+	char path[PATH_MAX];
+	char pwfile[PATH_MAX];	/* "" when the key is not protected */
+};
+
+/* A passphrase in locked memory. */
+struct ko_pass {
+	char buf[KO_MAX_PASS + 1];
+	size_t len;
+	int set;
+};
+
+static const struct ecfs_keymod_param ko_params[] = {
+	{ "keyfile", "openssl_keyfile", ECFS_KEYMOD_P_REQUIRED | ECFS_KEYMOD_P_TOKEN |
+	  ECFS_KEYMOD_P_GENERATE, "PEM file holding the RSA private key" },
+	{ "passwd_file", "openssl_passwd_file", ECFS_KEYMOD_P_TOKEN | ECFS_KEYMOD_P_GENERATE,
+	  "file with a line openssl_passwd=PASSPHRASE (or passwd=); ecryptfsd reads it too" },
+	{ "passwd_fd", "openssl_passwd_fd", ECFS_KEYMOD_P_TOKEN | ECFS_KEYMOD_P_GENERATE,
+	  "file descriptor to read the passphrase file contents from" },
+	{ "passwd", "openssl_passwd", ECFS_KEYMOD_P_SECRET | ECFS_KEYMOD_P_TOKEN |
+	  ECFS_KEYMOD_P_GENERATE, "the PEM passphrase itself (visible in ps; avoid)" },
+	{ "bits", "openssl_bits", ECFS_KEYMOD_P_GENERATE,
+	  "RSA modulus size for a new key (default 3072)" },
+};
+
+static void ko_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void ko_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static const struct ecfs_keymod_param *ko_get_params(size_t *n)
+{
+	*n = sizeof(ko_params) / sizeof(ko_params[0]);
+	return ko_params;
+}
+
+/* Value of @name (short or long form) in @kv, or NULL. */
+static const char *kv_get(const struct ecfs_keymod_kv *kv, size_t n, const char *name)
+{
+	const struct ecfs_keymod_param *p = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(ko_params) / sizeof(ko_params[0]); i++)
+		if (!strcmp(ko_params[i].name, name))
+			p = &ko_params[i];
+	for (i = 0; p && i < n; i++)
+		if (kv[i].name && (!strcmp(kv[i].name, p->name) ||
+				   (p->alias && !strcmp(kv[i].name, p->alias))))
+			return kv[i].value;
+	return NULL;
+}
+
+static int kv_check_known(const struct ecfs_keymod_kv *kv, size_t n, char *err, size_t errlen)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		int known = 0;
+
+		for (j = 0; j < sizeof(ko_params) / sizeof(ko_params[0]); j++)
+			if (kv[i].name && (!strcmp(kv[i].name, ko_params[j].name) ||
+					   !strcmp(kv[i].name, ko_params[j].alias)))
+				known = 1;
+		if (!known) {
+			ko_err(err, errlen, "openssl: unknown parameter '%s'",
+			       kv[i].name ? kv[i].name : "");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void pass_init(struct ko_pass *p)
+{
+	memset(p, 0, sizeof(*p));
+	(void)mlock(p, sizeof(*p));
+}
+
+static void pass_wipe(struct ko_pass *p)
+{
+	OPENSSL_cleanse(p, sizeof(*p));
+	(void)munlock(p, sizeof(*p));
+}
+
+/*
+ * Parse a passphrase file: the value of the first line starting with
+ * openssl_passwd= or passwd= (upstream's name=value format), up to the end
+ * of the line.  A file holding a bare line without '=' is taken whole.
+ */
+static int pass_parse(const char *buf, size_t len, struct ko_pass *p)
+{
+	static const char *const names[] = { "openssl_passwd=", "passwd=" };
+	const char *line = buf, *end = buf + len;
+	const char *bare = NULL;
+	size_t bare_len = 0;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t ll = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		size_t i;
+
+		if (ll && line[ll - 1] == '\r')
+			ll--;
+		for (i = 0; i < 2; i++) {
+			size_t nlen = strlen(names[i]);
+
+			if (ll >= nlen && !memcmp(line, names[i], nlen)) {
+				if (ll - nlen > KO_MAX_PASS)
+					return -EMSGSIZE;
+				if (ll == nlen)
+					return -ENODATA;
+				memcpy(p->buf, line + nlen, ll - nlen);
+				p->buf[ll - nlen] = '\0';
+				p->len = ll - nlen;
+				p->set = 1;
+				return 0;
+			}
+		}
+		if (!bare && ll && !memchr(line, '=', ll)) {
+			bare = line;
+			bare_len = ll;
+		}
+		line += ll + (nl ? 1 : 0);
+		if (nl && line < end && line[-1] == '\r')
+			line++;
+	}
+	if (!bare)
+		return -ENOENT;
+	if (bare_len > KO_MAX_PASS)
+		return -EMSGSIZE;
+	memcpy(p->buf, bare, bare_len);
+	p->buf[bare_len] = '\0';
+	p->len = bare_len;
+	p->set = 1;
+	return 0;
+}
+
+static int pass_read_fd(int fd, struct ko_pass *p, const char *what, char *err, size_t errlen)
+{
+	char buf[KO_MAX_PWFILE] = "";
+	size_t len = 0;
+	int r;
+
+	(void)mlock(buf, sizeof(buf));
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			ko_err(err, errlen, "openssl: cannot read the passphrase from %s: %s", what,
+			       strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(buf)) {
+			r = -EFBIG;
+			ko_err(err, errlen, "openssl: passphrase file %s is too large", what);
+			goto out;
+		}
+	}
+	r = pass_parse(buf, len, p);
+	if (r == -ENOENT)
+		ko_err(err, errlen, "openssl: no openssl_passwd= line in %s", what);
+	else if (r == -ENODATA)
+		ko_err(err, errlen, "openssl: the passphrase in %s is empty", what);
+	else if (r == -EMSGSIZE)
+		ko_err(err, errlen, "openssl: the passphrase in %s is too long", what);
+out:
+	OPENSSL_cleanse(buf, sizeof(buf));
+	(void)munlock(buf, sizeof(buf));
+	return r;
+}
+
+static int pass_read_file(const char *path, struct ko_pass *p, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		ko_err(err, errlen, "openssl: cannot open passphrase file %s: %s", path,
+		       strerror(errno));
+		return r;
+	}
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		ko_err(err, errlen, "openssl: passphrase file %s is not a regular file", path);
+		return -EINVAL;
+	}
+	r = pass_read_fd(fd, p, path, err, errlen);
+	close(fd);
+	return r;
+}
+
+/* ---- token blob ---- */
+
+static int tok_parse(const uint8_t *b, size_t len, struct ko_tok *t)
+{
+	size_t off = 0, l1, l2;
+
+	memset(t, 0, sizeof(*t));
+	if (len < 2)
+		return -EBADMSG;
+	l1 = (size_t)b[0] | ((size_t)b[1] << 8);
+	off = 2;
+	/* Each field includes its NUL and must fit in a path buffer. */
+	if (l1 < 2 || l1 > sizeof(t->path) || len - off < l1 || b[off + l1 - 1] != '\0' ||
+	    memchr(b + off, '\0', l1 - 1))
+		return -EBADMSG;
+	memcpy(t->path, b + off, l1);
+	off += l1;
+	if (len - off < 2)
+		return -EBADMSG;
+	l2 = (size_t)b[off] | ((size_t)b[off + 1] << 8);
+	off += 2;
+	if (l2 < 1 || l2 > sizeof(t->pwfile) || len - off < l2 || b[off + l2 - 1] != '\0' ||
+	    memchr(b + off, '\0', l2 - 1))
+		return -EBADMSG;
+	memcpy(t->pwfile, b + off, l2);
+	off += l2;
+	if (off != len)
+		return -EBADMSG;
+	/* Relative paths would depend on the daemon's working directory. */
+	if (t->path[0] != '/' || (t->pwfile[0] && t->pwfile[0] != '/'))
+		return -EBADMSG;
+	return 0;
+}
+
+static int tok_build(const char *path, const char *pwfile, uint8_t **out, size_t *out_len)
+{
+	size_t l1 = strlen(path) + 1, l2 = strlen(pwfile) + 1;
+	uint8_t *b;
+
+	if (l1 > 0xffff || l2 > 0xffff || 4 + l1 + l2 > ECFS_KEYMOD_MAX_BLOB)
+		return -ENAMETOOLONG;
+	b = malloc(4 + l1 + l2);
+	if (!b)
+		return -ENOMEM;
+	b[0] = (uint8_t)(l1 & 0xff);
+	b[1] = (uint8_t)(l1 >> 8);
+	memcpy(b + 2, path, l1);
+	b[2 + l1] = (uint8_t)(l2 & 0xff);
+	b[3 + l1] = (uint8_t)(l2 >> 8);
+	memcpy(b + 4 + l1, pwfile, l2);
+	*out = b;
+	*out_len = 4 + l1 + l2;
+	return 0;
+}
+
+/* ---- keys ---- */
+
+struct ko_pwcb {
+	const struct ko_pass *pass;
+	int asked;
+};
+
+static int ko_pem_cb(char *buf, int size, int rwflag, void *u)
+{
+	struct ko_pwcb *cb = u;
+
+	cb->asked = 1;
+	if (!cb->pass || !cb->pass->set || cb->pass->len > (size_t)size)
+		return -1;
+	memcpy(buf, cb->pass->buf, cb->pass->len);
+	return (int)cb->pass->len;
+}
+
+/*
+ * Load the RSA key in @path.  -EKEYREJECTED when it is protected and no
+ * (or a wrong) passphrase was given, -EMEDIUMTYPE when it is no RSA key.
+ */
+static int key_load(const char *path, const struct ko_pass *pass, EVP_PKEY **out,
+		    char *err, size_t errlen)
+{
+	struct ko_pwcb cb = { .pass = pass };
+	EVP_PKEY *pk = NULL;
+	BIO *bio;
+	int fd, r;
+
+	*out = NULL;
+	/* open() ourselves for a precise errno ("no such file", "permission denied"). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		ko_err(err, errlen, "openssl: cannot open key file %s: %s", path, strerror(errno));
+		return r;
+	}
+	bio = BIO_new_fd(fd, BIO_CLOSE);
+	if (!bio) {
+		close(fd);
+		return -ENOMEM;
+	}
+	pk = PEM_read_bio_PrivateKey(bio, NULL, ko_pem_cb, &cb);
+	BIO_free(bio);
+	ERR_clear_error();
+	if (!pk) {
+		if (cb.asked && (!pass || !pass->set)) {
+			ko_err(err, errlen,
+			       "openssl: key file %s is passphrase-protected and no passphrase was given",
+			       path);
+			return -EKEYREJECTED;
+		}
+		if (cb.asked) {
+			ko_err(err, errlen, "openssl: wrong passphrase for key file %s", path);
+			return -EKEYREJECTED;
+		}
+		ko_err(err, errlen, "openssl: %s holds no PEM private key", path);
+		return -EMEDIUMTYPE;
+	}
+	if (!EVP_PKEY_is_a(pk, "RSA")) {
+		ko_err(err, errlen, "openssl: the key in %s is not an RSA key", path);
+		EVP_PKEY_free(pk);
+		return -EMEDIUMTYPE;
+	}
+	if (EVP_PKEY_get_bits(pk) < 1024 || EVP_PKEY_get_size(pk) > ECFS_KEYMOD_MAX_WRAPPED) {
+		ko_err(err, errlen, "openssl: the RSA key in %s has %d bits (1024-4096 usable)",
+		       path, EVP_PKEY_get_bits(pk));
+		EVP_PKEY_free(pk);
+		return -EMEDIUMTYPE;
+	}
+	*out = pk;
+	return 0;
+}
+
+/* Load the key a token names, reading the passphrase file it names. */
+static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
+			char *err, size_t errlen)
+{
+	struct ko_tok t;
+	struct ko_pass pass;
+	int r;
+
+	r = tok_parse(blob, blob_len, &t);
+	if (r) {
+		ko_err(err, errlen, "openssl: malformed token blob");
+		return r;
+	}
+	pass_init(&pass);
+	if (t.pwfile[0]) {
+		r = pass_read_file(t.pwfile, &pass, err, errlen);
+		if (r)
+			goto out;
+	}
+	r = key_load(t.path, &pass, pk, err, errlen);
+out:
+	pass_wipe(&pass);
+	return r;
+}
+
+static void hex_lower(const uint8_t *in, size_t n, char *out)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hx[in[i] >> 4];
+		out[2 * i + 1] = hx[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+/* The OpenPGP v4 key-ID-style signature upstream uses. */
+static int key_sig_of(EVP_PKEY *pk, char sig[ECFS_KEYMOD_SIG_HEX + 1])
+{
+	BIGNUM *n = NULL, *e = NULL;
+	uint8_t *pkt = NULL;
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	int nbits, ebits, nbytes, ebytes, body, r = -EINVAL;
+	size_t i = 0;
+
+	if (!EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n) ||
+	    !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e))
+		goto out;
+	nbits = BN_num_bits(n);
+	ebits = BN_num_bits(e);
+	nbytes = BN_num_bytes(n);
+	ebytes = BN_num_bytes(e);
+	/* version, creation time, algorithm, two MPI bit counts, the MPIs */
+	body = 1 + 4 + 1 + 2 + nbytes + 2 + ebytes;
+	if (body > 0xffff || nbits > 0xffff || ebits > 0xffff)
+		goto out;
+	pkt = malloc(3 + (size_t)body);
+	if (!pkt) {
+		r = -ENOMEM;
+		goto out;
+	}
+	pkt[i++] = 0x99;		/* old-format tag 6, two-byte length */
+	pkt[i++] = (uint8_t)(body >> 8);
+	pkt[i++] = (uint8_t)body;
+	pkt[i++] = 0x04;		/* key packet version 4 */
+	memset(pkt + i, 0, 4);		/* creation time: always zero */
+	i += 4;
+	pkt[i++] = 0x02;		/* RSA encrypt-only */
+	pkt[i++] = (uint8_t)(nbits >> 8);
+	pkt[i++] = (uint8_t)nbits;
+	if (BN_bn2binpad(n, pkt + i, nbytes) != nbytes)
+		goto out;
+	i += (size_t)nbytes;
+	pkt[i++] = (uint8_t)(ebits >> 8);
+	pkt[i++] = (uint8_t)ebits;
+	if (BN_bn2binpad(e, pkt + i, ebytes) != ebytes)
+		goto out;
+	i += (size_t)ebytes;
+	if (!EVP_Digest(pkt, i, md, &mdlen, EVP_sha1(), NULL) || mdlen < 8)
+		goto out;
+	hex_lower(md, 8, sig);
+	r = 0;
+out:
+	free(pkt);
+	BN_free(n);
+	BN_free(e);
+	ERR_clear_error();
+	return r;
+}
+
+/* OAEP as upstream's RSA_PKCS1_OAEP_PADDING: SHA-1 and MGF1 with SHA-1. */
+static EVP_PKEY_CTX *oaep_ctx(EVP_PKEY *pk, int encrypt)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+
+	if (!c)
+		return NULL;
+	if ((encrypt ? EVP_PKEY_encrypt_init(c) : EVP_PKEY_decrypt_init(c)) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_OAEP_PADDING) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_oaep_md(c, EVP_sha1()) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha1()) <= 0) {
+		EVP_PKEY_CTX_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* ---- operations ---- */
+
+static int ko_key_sig(const uint8_t *blob, size_t blob_len, char sig[ECFS_KEYMOD_SIG_HEX + 1],
+		      char *err, size_t errlen)
+{
+	EVP_PKEY *pk;
+	int r;
+
+	r = key_load_tok(blob, blob_len, &pk, err, errlen);
+	if (r)
+		return r;
+	r = key_sig_of(pk, sig);
+	if (r)
+		ko_err(err, errlen, "openssl: cannot compute the key signature");
+	EVP_PKEY_free(pk);
+	return r;
+}
+
+/* Collect the passphrase from passwd=, passwd_fd= or passwd_file=. */
+static int kv_pass(const struct ecfs_keymod_kv *kv, size_t n, struct ko_pass *pass,
+		   char *err, size_t errlen)
+{
+	const char *pw = kv_get(kv, n, "passwd");
+	const char *fdv = kv_get(kv, n, "passwd_fd");
+	const char *pf = kv_get(kv, n, "passwd_file");
+	int srcs = !!pw + !!fdv + !!pf;
+
+	if (srcs > 1) {
+		ko_err(err, errlen, "openssl: give only one of passwd=, passwd_fd=, passwd_file=");
+		return -EINVAL;
+	}
+	if (pw) {
+		size_t l = strlen(pw);
+
+		if (!l || l > KO_MAX_PASS) {
+			ko_err(err, errlen, "openssl: the passphrase must be 1-%d bytes",
+			       KO_MAX_PASS);
+			return -EINVAL;
+		}
+		memcpy(pass->buf, pw, l + 1);
+		pass->len = l;
+		pass->set = 1;
+		return 0;
+	}
+	if (fdv) {
+		char *end;
+		long fd;
+
+		errno = 0;
+		fd = strtol(fdv, &end, 10);
+		if (errno || *end || end == fdv || fd < 0 || fd > INT_MAX) {
+			ko_err(err, errlen, "openssl: passwd_fd= needs a file descriptor number");
+			return -EINVAL;
+		}
+		return pass_read_fd((int)fd, pass, "the passphrase file descriptor", err, errlen);
+	}
+	if (pf)
+		return pass_read_file(pf, pass, err, errlen);
+	return 0;
+}
+
+static int abs_path(const char *in, char *out, const char *what, char *err, size_t errlen)
+{
+	if (!realpath(in, out)) {
+		int r = -errno;
+
+		ko_err(err, errlen, "openssl: %s %s: %s", what, in, strerror(errno));
+		return r;
+	}
+	return 0;
+}
+
+static int ko_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t **blob,
+			  size_t *blob_len, char sig[ECFS_KEYMOD_SIG_HEX + 1], char *err,
+			  size_t errlen)
+{
+	const char *keyfile = kv_get(kv, n, "keyfile");
+	const char *pf = kv_get(kv, n, "passwd_file");
+	char kpath[PATH_MAX], ppath[PATH_MAX] = "";
+	struct ko_pass pass;
+	EVP_PKEY *pk = NULL;
+	int r;
+
+	*blob = NULL;
+	*blob_len = 0;
+	r = kv_check_known(kv, n, err, errlen);
+	if (r)
+		return r;
+	if (kv_get(kv, n, "bits")) {
+		ko_err(err, errlen, "openssl: bits= only applies to key generation");
+		return -EINVAL;
+	}
+	if (!keyfile || !keyfile[0]) {
+		ko_err(err, errlen, "openssl: keyfile= is required");
+		return -EINVAL;
+	}
+	r = abs_path(keyfile, kpath, "key file", err, errlen);
+	if (r)
+		return r;
+	if (pf) {
+		r = abs_path(pf, ppath, "passphrase file", err, errlen);
+		if (r)
+			return r;
+	}
+	pass_init(&pass);
+	r = kv_pass(kv, n, &pass, err, errlen);
+	if (r)
+		goto out;
+	r = key_load(kpath, &pass, &pk, err, errlen);
+	if (r)
+		goto out;
+	/*
+	 * The daemon needs the key on every request.  We never put the
+	 * passphrase in the token, so a protected key needs a file ecryptfsd
+	 * can read it from again.
+	 */
+	if (pass.set && !ppath[0]) {
+		struct ko_pass none;
+		EVP_PKEY *probe = NULL;
+
+		pass_init(&none);
+		if (key_load(kpath, &none, &probe, NULL, 0) == -EKEYREJECTED) {
+			pass_wipe(&none);
+			ko_err(err, errlen,
+			       "openssl: %s is passphrase-protected; ecryptfsd can only use it with passwd_file= (the passphrase is never stored in the keyring)",
+			       kpath);
+			r = -EKEYREJECTED;
+			goto out;
+		}
+		pass_wipe(&none);
+		EVP_PKEY_free(probe);
+	}
+	r = key_sig_of(pk, sig);
+	if (r) {
+		ko_err(err, errlen, "openssl: cannot compute the key signature");
+		goto out;
+	}
+	r = tok_build(kpath, ppath, blob, blob_len);
+	if (r)
+		ko_err(err, errlen, "openssl: key path too long for a token");
+out:
+	EVP_PKEY_free(pk);
+	pass_wipe(&pass);
+	return r;
+}
+
+static int ko_wrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_len,
+		   uint8_t *out, size_t out_cap, size_t *out_len, char *err, size_t errlen)
+{
+	EVP_PKEY_CTX *c = NULL;
+	EVP_PKEY *pk = NULL;
+	size_t ol = 0;
+	int r;
+
+	*out_len = 0;
+	if (!in_len || in_len > ECFS_KEYMOD_MAX_PLAIN)
+		return -EINVAL;
+	r = key_load_tok(blob, blob_len, &pk, err, errlen);
+	if (r)
+		return r;
+	r = -EIO;
+	c = oaep_ctx(pk, 1);
+	if (!c || EVP_PKEY_encrypt(c, NULL, &ol, in, in_len) <= 0) {
+		ko_err(err, errlen, "openssl: RSA-OAEP encryption setup failed");
+		goto out;
+	}
+	if (ol > out_cap || ol > ECFS_KEYMOD_MAX_WRAPPED) {
+		r = -ENOBUFS;
+		goto out;
+	}
+	if (EVP_PKEY_encrypt(c, out, &ol, in, in_len) <= 0) {
+		ko_err(err, errlen, "openssl: RSA-OAEP encryption failed");
+		goto out;
+	}
+	*out_len = ol;
+	r = 0;
+out:
+	ERR_clear_error();
+	EVP_PKEY_CTX_free(c);
+	EVP_PKEY_free(pk);
+	return r;
+}
+
+static void ko_free_secret(uint8_t *p, size_t len)
+{
+	if (!p)
+		return;
+	OPENSSL_cleanse(p, len);
+	(void)munlock(p, len);
+	free(p);
+}
+
+static int ko_unwrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_len,
+		     uint8_t **out, size_t *out_len, char *err, size_t errlen)
+{
+	uint8_t tmp[ECFS_KEYMOD_MAX_WRAPPED] = { 0 };
+	EVP_PKEY_CTX *c = NULL;
+	EVP_PKEY *pk = NULL;
+	uint8_t *res;
+	size_t ol = sizeof(tmp);
+	int r;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!in_len || in_len > ECFS_KEYMOD_MAX_WRAPPED)
+		return -EINVAL;
+	r = key_load_tok(blob, blob_len, &pk, err, errlen);
+	if (r)
+		return r;
+	(void)mlock(tmp, sizeof(tmp));
+	r = -EIO;
+	c = oaep_ctx(pk, 0);
+	if (!c) {
+		ko_err(err, errlen, "openssl: RSA-OAEP decryption setup failed");
+		goto out;
+	}
+	if ((size_t)EVP_PKEY_get_size(pk) != in_len) {
+		ko_err(err, errlen, "openssl: wrapped key of %zu bytes does not fit a %d-bit key",
+		       in_len, EVP_PKEY_get_bits(pk));
+		r = -EBADMSG;
+		goto out;
+	}
+	if (EVP_PKEY_decrypt(c, tmp, &ol, in, in_len) <= 0) {
+		ko_err(err, errlen, "openssl: the wrapped key does not decrypt with this key");
+		r = -EBADMSG;
+		goto out;
+	}
+	if (!ol || ol > ECFS_KEYMOD_MAX_PLAIN) {
+		ko_err(err, errlen, "openssl: the unwrapped key has a bad size (%zu)", ol);
+		r = -EBADMSG;
+		goto out;
+	}
+	res = malloc(ol);
+	if (!res) {
+		r = -ENOMEM;
+		goto out;
+	}
+	(void)mlock(res, ol);
+	memcpy(res, tmp, ol);
+	*out = res;
+	*out_len = ol;
+	r = 0;
+out:
+	OPENSSL_cleanse(tmp, sizeof(tmp));
+	(void)munlock(tmp, sizeof(tmp));
+	ERR_clear_error();
+	EVP_PKEY_CTX_free(c);
+	EVP_PKEY_free(pk);
+	return r;
+}
+
+/* Write @pk to @path: a 0600 temporary in the same directory, then link(). */
+static int key_write(EVP_PKEY *pk, const char *path, const struct ko_pass *pass,
+		     char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	FILE *f = NULL;
+	int fd, r, n, dfd;
+	char *slash, dir[PATH_MAX];
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		r = -errno;
+		ko_err(err, errlen, "openssl: cannot create a file next to %s: %s", path,
+		       strerror(errno));
+		return r;
+	}
+	if (fchmod(fd, 0600)) {
+		r = -errno;
+		close(fd);
+		goto err;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		goto err;
+	}
+	if (!PEM_write_PrivateKey(f, pk, pass->set ? EVP_aes_256_cbc() : NULL,
+				  pass->set ? (unsigned char *)pass->buf : NULL,
+				  pass->set ? (int)pass->len : 0, NULL, NULL)) {
+		ERR_clear_error();
+		ko_err(err, errlen, "openssl: cannot write the key");
+		r = -EIO;
+		fclose(f);
+		goto err;
+	}
+	if (fflush(f) || fsync(fileno(f))) {
+		r = -errno;
+		fclose(f);
+		goto err;
+	}
+	if (fclose(f)) {
+		r = -errno;
+		goto err;
+	}
+	/* link() never replaces an existing key file. */
+	if (link(tmp, path)) {
+		r = -errno;
+		if (errno == EEXIST)
+			ko_err(err, errlen, "openssl: %s exists; not overwriting a key", path);
+		else
+			ko_err(err, errlen, "openssl: cannot create %s: %s", path,
+			       strerror(errno));
+		goto err;
+	}
+	unlink(tmp);
+	memcpy(dir, path, strlen(path) + 1);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+err:
+	if (err && errlen && !err[0])
+		ko_err(err, errlen, "openssl: cannot write %s: %s", tmp, strerror(-r));
+	unlink(tmp);
+	return r;
+}
+
+static int ko_generate(const struct ecfs_keymod_kv *kv, size_t n, char *err, size_t errlen)
+{
+	const char *keyfile = kv_get(kv, n, "keyfile");
+	const char *bits_s = kv_get(kv, n, "bits");
+	EVP_PKEY_CTX *c = NULL;
+	EVP_PKEY *pk = NULL;
+	struct ko_pass pass;
+	long bits = KO_DEFAULT_BITS;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	r = kv_check_known(kv, n, err, errlen);
+	if (r)
+		return r;
+	if (!keyfile || !keyfile[0]) {
+		ko_err(err, errlen, "openssl: keyfile= is required");
+		return -EINVAL;
+	}
+	if (bits_s) {
+		char *end;
+
+		errno = 0;
+		bits = strtol(bits_s, &end, 10);
+		if (errno || *end || end == bits_s || bits < KO_MIN_BITS || bits > 4096) {
+			ko_err(err, errlen, "openssl: bits= must be %d-4096 (the kernel stores at most 512 bytes)",
+			       KO_MIN_BITS);
+			return -EINVAL;
+		}
+	}
+	pass_init(&pass);
+	r = kv_pass(kv, n, &pass, err, errlen);
+	if (r)
+		goto out;
+	r = -EIO;
+	c = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (!c || EVP_PKEY_keygen_init(c) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_keygen_bits(c, (int)bits) <= 0 ||
+	    EVP_PKEY_generate(c, &pk) <= 0) {
+		ko_err(err, errlen, "openssl: RSA key generation failed");
+		goto out;
+	}
+	r = key_write(pk, keyfile, &pass, err, errlen);
+out:
+	ERR_clear_error();
+	EVP_PKEY_free(pk);
+	EVP_PKEY_CTX_free(c);
+	pass_wipe(&pass);
+	return r;
+}
+
+static void ko_release_blob(uint8_t *blob, size_t len)
+{
+	if (!blob)
+		return;
+	OPENSSL_cleanse(blob, len);
+	free(blob);
+}
+
+static const struct ecfs_keymod_ops ko_ops = {
+	.abi_version = ECFS_KEYMOD_ABI_VERSION,
+	.alias = KO_ALIAS,
+	.description = "RSA key in a PEM file (OpenSSL 3), upstream-compatible",
+	.params = ko_get_params,
+	.build_token = ko_build_token,
+	.key_sig = ko_key_sig,
+	.wrap = ko_wrap,
+	.unwrap = ko_unwrap,
+	.generate = ko_generate,
+	.free_secret = ko_free_secret,
+	.release_blob = ko_release_blob,
+};
+
+__attribute__((visibility("default")))
+const struct ecfs_keymod_ops *ecfs_keymod_get_ops(void)
+{
+	return &ko_ops;
+}
