@@ -45,7 +45,8 @@
 /* What /sys/fs/ecryptfs/version advertises: only what is implemented. */
 #define ECFS_VERSIONING_IMPLEMENTED \
 	(ECFS_VERSIONING_PASSPHRASE | ECFS_VERSIONING_MULTKEY | \
-	 ECFS_VERSIONING_FILENAME_ENCRYPTION)
+	 ECFS_VERSIONING_FILENAME_ENCRYPTION | \
+	 ECFS_VERSIONING_PLAINTEXT_PASSTHROUGH | ECFS_VERSIONING_XATTR)
 
 /* One sig= option: a passphrase auth token in the keyring. */
 struct ecfs_mount_key {
@@ -76,6 +77,8 @@ struct ecfs_sb_info {
 /* Crypto state of one file; see ecfs_inode.crypt_mutex for the rules. */
 struct ecfs_crypt {
 	bool valid;			/* key, iv, tfm and sizes are set */
+	bool plain;			/* passthrough: no header, no crypto */
+	bool in_xattr;			/* metadata in user.ecryptfs */
 	unsigned int key_size;
 	u8 key[ECFS_MAX_KEY_BYTES];
 	u8 root_iv[ECFS_MD5_SIZE];
@@ -231,6 +234,7 @@ void ecfs_put_mount_keys(struct ecfs_sb_info *sbi);
 int ecfs_new_file_crypt(struct inode *inode);
 int ecfs_read_crypt(struct inode *inode);
 int ecfs_read_size(struct file *lower, loff_t *size);
+int ecfs_read_xattr_size(struct dentry *lower, loff_t *size);
 int ecfs_write_size(struct inode *inode);
 int ecfs_parse_pkt_len(const u8 *p, size_t avail, size_t *len,
 		       size_t *len_bytes);

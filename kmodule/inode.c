@@ -100,6 +100,8 @@ static void ecfs_init_size(struct inode *inode, const struct path *lower_path)
 		return;
 	err = ecfs_read_size(lower, &size);
 	fput(lower);
+	if (err && (ecfs_sb(inode->i_sb)->flags & ECFS_MNT_XATTR_METADATA))
+		err = ecfs_read_xattr_size(lower_path->dentry, &size);
 	if (!err)
 		i_size_write(inode, size);
 }

@@ -13,6 +13,7 @@
 #include <linux/string.h>
 #include <linux/key.h>
 #include <linux/cred.h>
+#include <linux/xattr.h>
 #include <keys/user-type.h>
 
 #include "ecfs.h"
@@ -247,6 +248,45 @@ out:
 	return err;
 }
 
+/* Lower dentry and inode of an inode whose lower file is held. */
+static struct dentry *ecfs_held_lower_dentry(struct inode *inode)
+{
+	return ecfs_i(inode)->lower_file->f_path.dentry;
+}
+
+/* Read the user.ecryptfs xattr of the lower file into @buf. */
+static ssize_t ecfs_get_xattr_header(struct inode *inode, u8 *buf,
+				     size_t len)
+{
+	struct inode *lower_inode = ecfs_lower_inode(inode);
+	ssize_t got;
+
+	inode_lock_shared(lower_inode);
+	got = __vfs_getxattr(ecfs_held_lower_dentry(inode), lower_inode,
+			     ECFS_XATTR_NAME, buf, len);
+	inode_unlock_shared(lower_inode);
+	return got;
+}
+
+/*
+ * Store a metadata copy in the user.ecryptfs xattr.  Like a header write
+ * this is the file system's own business, not the caller's: no
+ * permission check (a file created mode 0444 still gets its metadata).
+ */
+static int ecfs_set_xattr_header(struct inode *inode, const u8 *buf,
+				 size_t len)
+{
+	struct inode *lower_inode = ecfs_lower_inode(inode);
+	struct dentry *lower = ecfs_held_lower_dentry(inode);
+	int err;
+
+	inode_lock(lower_inode);
+	err = __vfs_setxattr(ECFS_NOP_IDMAP, lower, lower_inode,
+			     ECFS_XATTR_NAME, buf, len, 0);
+	inode_unlock(lower_inode);
+	return err;
+}
+
 /*
  * Give a new (still I_NEW) regular file a random FEK and write its header
  * with one key group per mount key.  The caller holds the lower file.
@@ -256,7 +296,7 @@ int ecfs_new_file_crypt(struct inode *inode)
 	struct ecfs_sb_info *sbi = ecfs_sb(inode->i_sb);
 	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
 	struct ecfs_mount_key *mk;
-	size_t off, used;
+	size_t off, used, hdr_len;
 	u32 m1;
 	u8 *hdr;
 	int err;
@@ -266,6 +306,12 @@ int ecfs_new_file_crypt(struct inode *inode)
 	get_random_bytes(cs->key, cs->key_size);
 	cs->header_size = max_t(u32, ECFS_MIN_HEADER_SIZE, PAGE_SIZE);
 	cs->hdr_flags = ECFS_HDR_FLAG_ENCRYPTED;
+	if (sbi->flags & ECFS_MNT_XATTR_METADATA) {
+		/* No header in the file: the data starts at offset 0. */
+		cs->header_size = 0;
+		cs->in_xattr = true;
+		cs->hdr_flags |= ECFS_HDR_FLAG_METADATA_IN_XATTR;
+	}
 	/* Informational, as upstream: new files of FNEK mounts say so. */
 	if (sbi->flags & ECFS_MNT_FNEK)
 		cs->hdr_flags |= ECFS_HDR_FLAG_ENCRYPT_FILENAMES;
@@ -273,7 +319,8 @@ int ecfs_new_file_crypt(struct inode *inode)
 	if (err)
 		goto err_clear;
 
-	hdr = kzalloc(cs->header_size, GFP_KERNEL);
+	hdr_len = max_t(u32, cs->header_size, ECFS_EXTENT_SIZE);
+	hdr = kzalloc(hdr_len, GFP_KERNEL);
 	if (!hdr) {
 		err = -ENOMEM;
 		goto err_clear;
@@ -291,8 +338,7 @@ int ecfs_new_file_crypt(struct inode *inode)
 	off = ECFS_HDR_OFF_PACKETS;
 	list_for_each_entry(mk, &sbi->keys, list) {
 		/* Leave room for the terminator (already zero). */
-		err = ecfs_write_key_group(hdr + off,
-					   cs->header_size - off - 1, &used,
+		err = ecfs_write_key_group(hdr + off, hdr_len - off - 1, &used,
 					   cs, mk);
 		if (err) {
 			pr_err_ratelimited("wrapping the key of inode %lu with sig %s failed: %d\n",
@@ -301,7 +347,11 @@ int ecfs_new_file_crypt(struct inode *inode)
 		}
 		off += used;
 	}
-	err = ecfs_write_lower(inode, hdr, cs->header_size, 0);
+	/* The xattr copy ends with the last packet, without the 0x00. */
+	if (cs->in_xattr)
+		err = ecfs_set_xattr_header(inode, hdr, off);
+	else
+		err = ecfs_write_lower(inode, hdr, cs->header_size, 0);
 	if (err)
 		goto err_free;
 	kfree(hdr);
@@ -344,12 +394,66 @@ int ecfs_read_size(struct file *lower, loff_t *size)
 	return ecfs_check_front(hdr, size);
 }
 
+/* The size lives in the first 8 bytes of the xattr copy. */
+static int ecfs_write_xattr_size(struct inode *inode)
+{
+	ssize_t got;
+	u8 *buf;
+	int err;
+
+	buf = kzalloc(ECFS_EXTENT_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	got = ecfs_get_xattr_header(inode, buf, ECFS_EXTENT_SIZE);
+	err = got < 0 ? got : 0;
+	if (!err && got < ECFS_HDR_FILE_SIZE_LEN)
+		err = -EIO;
+	if (!err) {
+		put_unaligned_be64(i_size_read(inode),
+				   buf + ECFS_HDR_OFF_FILE_SIZE);
+		err = ecfs_set_xattr_header(inode, buf, got);
+	}
+	kfree(buf);
+	if (err)
+		pr_err_ratelimited("inode %lu: writing the size to the xattr failed: %d\n",
+				   inode->i_ino, err);
+	return err;
+}
+
+/* The plaintext size from the xattr copy of lower dentry @lower. */
+int ecfs_read_xattr_size(struct dentry *lower, loff_t *size)
+{
+	struct inode *lower_inode = d_inode(lower);
+	ssize_t got;
+	u8 *buf;
+	int err;
+
+	buf = kzalloc(ECFS_EXTENT_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	inode_lock_shared(lower_inode);
+	got = __vfs_getxattr(lower, lower_inode, ECFS_XATTR_NAME, buf,
+			     ECFS_EXTENT_SIZE);
+	inode_unlock_shared(lower_inode);
+	err = got < 0 ? got : 0;
+	if (!err && got < ECFS_HDR_OFF_FLAGS)
+		err = -EINVAL;
+	if (!err)
+		err = ecfs_check_front(buf, size);
+	kfree(buf);
+	return err;
+}
+
 /* Record i_size in the header.  The caller holds the lower file. */
 int ecfs_write_size(struct inode *inode)
 {
 	__be64 *size;
 	int err;
 
+	if (ecfs_i(inode)->crypt.plain)
+		return 0;
+	if (ecfs_i(inode)->crypt.in_xattr)
+		return ecfs_write_xattr_size(inode);
 	size = kmalloc(sizeof(*size), GFP_KERNEL);
 	if (!size)
 		return -ENOMEM;
@@ -516,18 +620,92 @@ static int ecfs_parse_packets(struct ecfs_sb_info *sbi, const u8 *p,
 }
 
 /*
- * Read the header of an existing file and set up its crypto state.  The
- * caller holds the lower file and crypt_mutex.  Every failure is -EIO to
- * the caller, with the reason in the log.
+ * Check a header read from the file (@in_xattr false) or the xattr and
+ * take the FEK from it.  -ENODATA: no eCryptfs header at all; -EINVAL:
+ * a broken one (*why says how); other errors: no usable key.
+ */
+static int ecfs_parse_header(struct inode *inode, const u8 *hdr, size_t got,
+			     bool in_xattr, loff_t *size, const char **why)
+{
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	struct ecfs_sb_info *sbi = ecfs_sb(inode->i_sb);
+	loff_t lower_size;
+	size_t pkt_off;
+	u8 version;
+	int err;
+
+	*why = "header truncated";
+	if (got < ECFS_HDR_OFF_FLAGS + ECFS_HDR_FLAGS_LEN)
+		return -ENODATA;
+	*why = "bad marker or impossible size";
+	if (ecfs_check_front(hdr, size))
+		return -ENODATA;
+	version = hdr[ECFS_HDR_OFF_VERSION];
+	cs->hdr_flags = hdr[ECFS_HDR_OFF_FLAG_BYTE];
+	*why = "unsupported format version";
+	if (version > ECFS_SUPPORTED_FILE_VERSION)
+		return -EINVAL;
+	if (version == 0) {
+		cs->header_size = ECFS_V0_HEADER_SIZE;
+		pkt_off = ECFS_HDR_V0_OFF_PACKETS;
+	} else {
+		u64 hsize;
+
+		*why = "header truncated";
+		if (got < ECFS_HDR_FIXED_LEN)
+			return -EINVAL;
+		hsize = (u64)get_unaligned_be32(hdr + ECFS_HDR_OFF_EXTENT_SIZE) *
+			get_unaligned_be16(hdr + ECFS_HDR_OFF_NUM_EXTENTS);
+		*why = "impossible header size";
+		if (!in_xattr && (hsize < ECFS_MIN_HEADER_SIZE ||
+				  hsize > U32_MAX))
+			return -EINVAL;
+		cs->header_size = hsize;
+		pkt_off = ECFS_HDR_OFF_PACKETS;
+	}
+	/* With the metadata in the xattr, data starts at offset 0. */
+	if (in_xattr) {
+		cs->header_size = 0;
+		cs->in_xattr = true;
+	}
+	*why = "file is not encrypted";
+	if (!(cs->hdr_flags & ECFS_HDR_FLAG_ENCRYPTED))
+		return -EINVAL;
+	*why = "file size beyond the file system limit";
+	if (*size > inode->i_sb->s_maxbytes)
+		return -EINVAL;
+	/*
+	 * Writers put the extents down before the size that covers them, so
+	 * a size the lower file cannot hold was not written by eCryptfs.
+	 */
+	*why = "file size beyond the end of the lower file";
+	lower_size = i_size_read(ecfs_lower_inode(inode));
+	if (lower_size < cs->header_size ||
+	    DIV_ROUND_UP_ULL(*size, ECFS_EXTENT_SIZE) >
+	    (u64)(lower_size - cs->header_size) / ECFS_EXTENT_SIZE)
+		return -EINVAL;
+
+	*why = "malformed key packets";
+	err = ecfs_parse_packets(sbi, hdr + pkt_off, got - pkt_off, cs);
+	if (err)
+		return err;
+	*why = "file key rejected by the cipher";
+	err = ecfs_crypt_set_key(cs);
+	return err ? -EINVAL : 0;
+}
+
+/*
+ * Read the header of an existing file (or, on xattr_metadata mounts, its
+ * user.ecryptfs copy) and set up its crypto state.  The caller holds the
+ * lower file and crypt_mutex.  Every failure is -EIO to the caller, with
+ * the reason in the log.
  */
 int ecfs_read_crypt(struct inode *inode)
 {
 	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
 	struct ecfs_sb_info *sbi = ecfs_sb(inode->i_sb);
-	loff_t size, lower_size;
-	const char *why;
-	size_t pkt_off;
-	u8 version;
+	const char *why = "";
+	loff_t size = 0;
 	ssize_t got;
 	u8 *hdr;
 	int err;
@@ -540,80 +718,39 @@ int ecfs_read_crypt(struct inode *inode)
 		err = got;
 		goto out;
 	}
-	why = "header truncated";
-	err = -EINVAL;
-	if (got < ECFS_HDR_OFF_FLAGS + ECFS_HDR_FLAGS_LEN)
-		goto bad;
-	why = "bad marker or impossible size";
-	if (ecfs_check_front(hdr, &size))
-		goto bad;
-	version = hdr[ECFS_HDR_OFF_VERSION];
-	cs->hdr_flags = hdr[ECFS_HDR_OFF_FLAG_BYTE];
-	why = "unsupported format version";
-	if (version > ECFS_SUPPORTED_FILE_VERSION)
-		goto bad;
-	if (version == 0) {
-		cs->header_size = ECFS_V0_HEADER_SIZE;
-		pkt_off = ECFS_HDR_V0_OFF_PACKETS;
-	} else {
-		u32 ext;
-		u16 num;
-
-		why = "header truncated";
-		if (got < ECFS_HDR_FIXED_LEN)
-			goto bad;
-		ext = get_unaligned_be32(hdr + ECFS_HDR_OFF_EXTENT_SIZE);
-		num = get_unaligned_be16(hdr + ECFS_HDR_OFF_NUM_EXTENTS);
-		why = "impossible header size";
-		if ((u64)ext * num < ECFS_MIN_HEADER_SIZE ||
-		    (u64)ext * num > U32_MAX)
-			goto bad;
-		cs->header_size = ext * num;
-		pkt_off = ECFS_HDR_OFF_PACKETS;
+	err = ecfs_parse_header(inode, hdr, got, false, &size, &why);
+	if (!err && (cs->hdr_flags & ECFS_HDR_FLAG_METADATA_IN_XATTR)) {
+		why = "file header claims the metadata is in the xattr";
+		err = -EINVAL;
 	}
-	why = "file is not encrypted";
-	if (!(cs->hdr_flags & ECFS_HDR_FLAG_ENCRYPTED))
-		goto bad;
-	why = "metadata in xattr is not supported yet";
-	if (cs->hdr_flags & ECFS_HDR_FLAG_METADATA_IN_XATTR)
-		goto bad;
-	why = "file size beyond the file system limit";
-	if (size > inode->i_sb->s_maxbytes)
-		goto bad;
-	/*
-	 * Writers put the extents down before the size that covers them, so
-	 * a size the lower file cannot hold was not written by eCryptfs.
-	 */
-	why = "file size beyond the end of the lower file";
-	lower_size = i_size_read(ecfs_lower_inode(inode));
-	if (lower_size < cs->header_size ||
-	    DIV_ROUND_UP_ULL(size, ECFS_EXTENT_SIZE) >
-	    (u64)(lower_size - cs->header_size) / ECFS_EXTENT_SIZE)
-		goto bad;
-
-	err = ecfs_parse_packets(sbi, hdr + pkt_off, got - pkt_off, cs);
-	if (err == -EINVAL) {
-		why = "malformed key packets";
-		goto bad;
+	if (err == -ENODATA && (sbi->flags & ECFS_MNT_XATTR_METADATA)) {
+		ecfs_crypt_clear(cs);
+		memset(hdr, 0, ECFS_EXTENT_SIZE);
+		got = ecfs_get_xattr_header(inode, hdr, ECFS_EXTENT_SIZE);
+		if (got >= 0)
+			err = ecfs_parse_header(inode, hdr, got, true, &size,
+						&why);
 	}
-	if (err) {
-		pr_err_ratelimited("inode %lu: no key to decrypt the file key: %d\n",
-				   inode->i_ino, err);
-		err = -EIO;
+	if (!err) {
+		i_size_write(inode, size);
+		cs->valid = true;
 		goto out;
 	}
-	err = ecfs_crypt_set_key(cs);
-	if (err) {
-		why = "file key rejected by the cipher";
-		goto bad;
+	if (err == -ENODATA && (sbi->flags & ECFS_MNT_PASSTHROUGH)) {
+		/* Not an eCryptfs file: passthrough shows it as it is. */
+		ecfs_crypt_clear(cs);
+		cs->plain = true;
+		cs->valid = true;
+		i_size_write(inode, i_size_read(ecfs_lower_inode(inode)));
+		err = 0;
+		goto out;
 	}
-	i_size_write(inode, size);
-	cs->valid = true;
-	goto out;
-
-bad:
-	pr_err_ratelimited("inode %lu: corrupt or unsupported header: %s\n",
-			   inode->i_ino, why);
+	if (err == -EINVAL || err == -ENODATA)
+		pr_err_ratelimited("inode %lu: corrupt or unsupported header: %s\n",
+				   inode->i_ino, why);
+	else
+		pr_err_ratelimited("inode %lu: no key to decrypt the file key: %d\n",
+				   inode->i_ino, err);
 	err = -EIO;
 out:
 	if (err)

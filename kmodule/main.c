@@ -165,8 +165,6 @@ static int ecfs_validate_options(struct fs_context *fc,
 		unsigned int flag;
 		const char *name;
 	} unsupported[] = {
-		{ ECFS_MNT_PASSTHROUGH, "ecryptfs_passthrough" },
-		{ ECFS_MNT_XATTR_METADATA, "ecryptfs_xattr_metadata" },
 		{ ECFS_MNT_ENCRYPTED_VIEW, "ecryptfs_encrypted_view" },
 	};
 	size_t i;

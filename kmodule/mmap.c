@@ -17,6 +17,36 @@
 
 #include "ecfs.h"
 
+/* Passthrough files: the lower bytes are the data. */
+static int ecfs_fill_plain(struct inode *inode, struct page *page,
+			   loff_t start)
+{
+	ssize_t got;
+	void *buf;
+
+	buf = kmap_local_page(page);
+	got = ecfs_read_lower(inode, buf, PAGE_SIZE, start);
+	if (got >= 0 && got < PAGE_SIZE)
+		memset(buf + got, 0, PAGE_SIZE - got);
+	kunmap_local(buf);
+	return got < 0 ? got : 0;
+}
+
+static int ecfs_store_plain(struct inode *inode, struct page *page,
+			    loff_t start, loff_t end)
+{
+	size_t len = min_t(loff_t, PAGE_SIZE, end - start);
+	void *buf;
+	int err;
+
+	if (end <= start)
+		return 0;
+	buf = kmap_local_page(page);
+	err = ecfs_write_lower(inode, buf, len, start);
+	kunmap_local(buf);
+	return err;
+}
+
 /* Fill @page, page @index of @inode, with decrypted data or zeros. */
 static int ecfs_fill_page(struct inode *inode, struct page *page,
 			  pgoff_t index)
@@ -36,6 +66,8 @@ static int ecfs_fill_page(struct inode *inode, struct page *page,
 	}
 	if (!cs->valid)
 		return -EIO;
+	if (cs->plain)
+		return ecfs_fill_plain(inode, page, start);
 
 	bounce = alloc_page(GFP_NOFS);
 	if (!bounce)
@@ -150,7 +182,13 @@ static int ecfs_end(struct address_space *mapping, loff_t pos,
 	}
 	if (!copied)
 		goto out;
-	err = ecfs_store_page(inode, folio_page(folio, 0), folio->index);
+	if (ecfs_i(inode)->crypt.plain)
+		err = ecfs_store_plain(inode, folio_page(folio, 0),
+				       folio_pos(folio),
+				       max(end, i_size_read(inode)));
+	else
+		err = ecfs_store_page(inode, folio_page(folio, 0),
+				      folio->index);
 	if (err) {
 		/* The cached page no longer matches the lower file. */
 		folio_clear_uptodate(folio);
@@ -218,7 +256,10 @@ static int ecfs_writepage(struct page *page, struct writeback_control *wbc)
 	if (size - start < PAGE_SIZE)
 		folio_zero_segment(folio, size - start, PAGE_SIZE);
 	folio_start_writeback(folio);
-	err = ecfs_store_page(inode, page, folio->index);
+	if (ecfs_i(inode)->crypt.plain)
+		err = ecfs_store_plain(inode, page, start, size);
+	else
+		err = ecfs_store_page(inode, page, folio->index);
 	if (err)
 		mapping_set_error(folio->mapping, err);
 	folio_unlock(folio);
@@ -249,6 +290,8 @@ int ecfs_extend(struct inode *inode, loff_t new_size)
 
 	if (new_size <= old_size)
 		return 0;
+	if (ecfs_i(inode)->crypt.plain)
+		return 0;	/* a lower hole reads as zeros: nothing to do */
 	last = (new_size - 1) >> PAGE_SHIFT;
 	for (index = old_size >> PAGE_SHIFT; index <= last; index++) {
 		loff_t start = (loff_t)index << PAGE_SHIFT;
@@ -298,11 +341,11 @@ static int ecfs_shrink(struct dentry *dentry, loff_t new_size)
 	struct inode *lower_inode = ecfs_lower_inode(inode);
 	struct iattr lower_ia = {
 		.ia_valid = ATTR_SIZE,
-		.ia_size = ecfs_lower_size(cs, new_size),
+		.ia_size = cs->plain ? new_size : ecfs_lower_size(cs, new_size),
 	};
 	int err;
 
-	if (offset_in_page(new_size)) {
+	if (offset_in_page(new_size) && !cs->plain) {
 		pgoff_t index = new_size >> PAGE_SHIFT;
 		struct folio *folio;
 
@@ -362,7 +405,9 @@ int ecfs_truncate(struct dentry *dentry, loff_t new_size)
 		goto out;
 
 	old_size = i_size_read(inode);
-	if (new_size > old_size)
+	if (ei->crypt.plain && new_size != old_size)
+		err = ecfs_shrink(dentry, new_size);	/* sets any size */
+	else if (new_size > old_size)
 		err = ecfs_extend(inode, new_size);
 	else if (new_size < old_size)
 		err = ecfs_shrink(dentry, new_size);

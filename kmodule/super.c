@@ -67,6 +67,10 @@ static int ecfs_show_options(struct seq_file *m, struct dentry *root)
 	seq_printf(m, ",ecryptfs_cipher=%s", sbi->cipher);
 	if (sbi->key_bytes)
 		seq_printf(m, ",ecryptfs_key_bytes=%u", sbi->key_bytes);
+	if (sbi->flags & ECFS_MNT_XATTR_METADATA)
+		seq_puts(m, ",ecryptfs_xattr_metadata");
+	if (sbi->flags & ECFS_MNT_PASSTHROUGH)
+		seq_puts(m, ",ecryptfs_passthrough");
 	if (sbi->flags & ECFS_MNT_UNLINK_SIGS)
 		seq_puts(m, ",ecryptfs_unlink_sigs");
 	if (sbi->flags & ECFS_MNT_AUTH_TOK_ONLY)

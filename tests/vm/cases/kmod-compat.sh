@@ -20,7 +20,7 @@ load() {
 	case $1 in
 	upstream)
 		modprobe ecryptfs || rig_fail "modprobe ecryptfs failed"
-		is_ours && rig_fail "modprobe loaded our module"
+		if is_ours; then rig_fail "modprobe loaded our module"; fi
 		;;
 	ours)
 		for dep in $(modinfo -F depends "$RIG_KMOD" | tr ',' ' '); do

@@ -17,7 +17,7 @@ load() {
 		is_ours || rig_fail "our module is not loaded"
 	else
 		modprobe ecryptfs || rig_fail "modprobe failed"
-		is_ours && rig_fail "upstream module is not loaded"
+		if is_ours; then rig_fail "upstream module is not loaded"; fi
 	fi
 }
 
