@@ -21,9 +21,12 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "ecryptfs_proto.h"
+#include "keymods/ecfs_keymod_load.h"
+#include "keymods/ecfs_keymod_token.h"
 #include "et_derive.h"
 #include "et_files.h"
 #include "et_keyring.h"
@@ -53,6 +56,9 @@ struct state {
 	struct et_derived keys[ET_MAX_KEYS];
 	char key_sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];
 	int added[ET_MAX_KEYS];
+	/* Keyring tokens of key=MODULE keys (NULL for passphrase keys). */
+	uint8_t *pk_tok[ET_MAX_KEYS];
+	size_t pk_tok_len[ET_MAX_KEYS];
 	int interactive;
 	unsigned int version;
 };
@@ -133,13 +139,13 @@ static int parse_args(int argc, char **argv, struct args *a)
  */
 static void scrub_argv_secrets(char *opts)
 {
-	static const char *const names[] = { "passphrase_passwd=", "passwd=" };
+	static const char *const names[] = { "passphrase_passwd=", "passwd=", "openssl_passwd=" };
 	char *p = opts;
 
 	while (p && *p) {
 		size_t i;
 
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			size_t nl = strlen(names[i]);
 
 			if (!strncmp(p, names[i], nl) && (p == opts || p[-1] == ',' || p[-1] == ':')) {
@@ -294,6 +300,83 @@ static int get_passphrase(struct state *st, size_t i, struct et_secret *pw)
 	return -EINVAL;
 }
 
+/*
+ * Is an ecryptfsd running as our euid?  Found through /proc, never by
+ * opening /dev/ecryptfs (that would register us as this user's daemon).
+ */
+static int daemon_running(void)
+{
+	unsigned long want = (unsigned long)geteuid();
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int found = 0;
+
+	if (!d)
+		return -errno;
+	while (!found && (de = readdir(d))) {
+		char path[64], line[256];
+		unsigned long ruid, euid;
+		int named = 0;
+		FILE *f;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/status", de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (!strcmp(line, "Name:\tecryptfsd\n"))
+				named = 1;
+			else if (named && sscanf(line, "Uid: %lu %lu", &ruid, &euid) == 2 &&
+				 euid == want)
+				found = 1;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/* key=MODULE: the module checks the key and builds the keyring token. */
+static int prepare_module_key(struct state *st, size_t i)
+{
+	static const char *const pw_param[] = {
+		[ET_PW_DIRECT] = "passwd", [ET_PW_FILE] = "passwd_file", [ET_PW_FD] = "passwd_fd",
+	};
+	struct et_keyspec *k = &st->cfg.keys[i];
+	struct ecfs_keymod_kv kv[2];
+	struct ecfs_keymod *km = NULL;
+	uint8_t *blob = NULL;
+	size_t n = 0, blob_len = 0;
+	char err[512] = "";
+	int rc;
+
+	rc = ecfs_keymod_load(k->module, &km, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		return rc;
+	}
+	if (k->keyfile)
+		kv[n++] = (struct ecfs_keymod_kv){ "keyfile", k->keyfile };
+	if (k->method != ET_PW_NONE)
+		kv[n++] = (struct ecfs_keymod_kv){ pw_param[k->method], k->pw_value };
+	rc = km->ops->build_token(kv, n, &blob, &blob_len, st->key_sigs[i], err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(-rc));
+		goto out;
+	}
+	rc = ecfs_keymod_token_build(k->module, st->key_sigs[i], blob, blob_len, &st->pk_tok[i],
+				     &st->pk_tok_len[i]);
+	if (rc)
+		fprintf(stderr, "%s: cannot build the keyring token for key %s: %s\n", PROG,
+			st->key_sigs[i], strerror(-rc));
+	km->ops->release_blob(blob, blob_len);
+out:
+	ecfs_keymod_unload(km);
+	return rc;
+}
+
 static int derive_keys(struct state *st)
 {
 	size_t i;
@@ -303,6 +386,13 @@ static int derive_keys(struct state *st)
 		struct et_secret pw = { 0 };
 		uint8_t salt[ET_SALT_BYTES];
 		const char *salt_hex = st->cfg.keys[i].salt_hex;
+
+		if (st->cfg.keys[i].module) {
+			rc = prepare_module_key(st, i);
+			if (rc)
+				return rc;
+			continue;
+		}
 
 		if (st->cfg.keys[i].pw_from_cmdline)
 			fprintf(stderr, "WARNING: a passphrase given with passwd= or passphrase_passwd= on the command line can be read by other users in the process list; use passphrase_passwd_file= or passphrase_passwd_fd= instead.\n");
@@ -598,7 +688,11 @@ static int add_keys(struct state *st)
 	int rc;
 
 	for (i = 0; i < st->cfg.nkeys; i++) {
-		rc = et_derived_add(&st->keys[i]);
+		if (st->pk_tok[i])
+			rc = ecfs_keymod_token_add(st->key_sigs[i], st->pk_tok[i],
+						   st->pk_tok_len[i]);
+		else
+			rc = et_derived_add(&st->keys[i]);
 		if (rc < 0) {
 			fprintf(stderr, "%s: cannot add key %s to the user keyring: %s\n", PROG,
 				st->key_sigs[i], strerror(-rc));
@@ -722,6 +816,19 @@ int main(int argc, char **argv)
 		}
 	}
 
+	for (i = 0; i < st.cfg.nkeys; i++) {
+		if (!st.cfg.keys[i].module || a.fake)
+			continue;
+		/* Without a daemon every file operation would fail with EIO later. */
+		rc = daemon_running();
+		if (rc == 0) {
+			fprintf(stderr, "%s: key %s (key=%s) needs ecryptfsd running as uid %u; start it first (systemctl start ecryptfsd, or ecryptfsd -f)\n",
+				PROG, st.key_sigs[i], st.cfg.keys[i].module, (unsigned int)geteuid());
+			ret = EXIT_FAIL;
+			goto out;
+		}
+		break;
+	}
 	if (add_keys(&st))
 		goto out;
 	flags = st.cfg.ms_set & ~st.cfg.ms_clear;
@@ -741,8 +848,12 @@ int main(int argc, char **argv)
 		printf("Mounted eCryptfs\n");
 	ret = 0;
 out:
-	for (i = 0; i < ET_MAX_KEYS; i++)
+	for (i = 0; i < ET_MAX_KEYS; i++) {
 		et_derived_wipe(&st.keys[i]);
+		if (st.pk_tok[i])
+			explicit_bzero(st.pk_tok[i], st.pk_tok_len[i]);
+		free(st.pk_tok[i]);
+	}
 	et_cfg_free(&st.cfg);
 	free(src);
 	free(dir);

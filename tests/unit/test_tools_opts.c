@@ -189,7 +189,7 @@ static void test_secret_never_in_errors(void **state)
 static void test_bad_values(void **state)
 {
 	static const char *const bad[] = {
-		"key=openssl", "ecryptfs_cipher=rot13", "ecryptfs_key_bytes=sixteen",
+		"key=open/ssl", "key=abcdefghijklmnopq", "keyfile=/k.pem", "ecryptfs_cipher=rot13", "ecryptfs_key_bytes=sixteen",
 		"ecryptfs_key_bytes=65", "ecryptfs_key_bytes=-16", "ecryptfs_passthrough=maybe",
 		"ecryptfs_sig=1234", "ecryptfs_fnek_sig=zz3ca7e88811d184", "salt=00112233",
 		"passwd_fd=three", "ecryptfs_unlink_sigs=y", "ecryptfs_cipher", "verbosity=loud",
@@ -252,6 +252,37 @@ static void test_upstream_names(void **state)
 	assert_int_equal(parse("passwd=foo", ET_SRC_RC, &c, &err), 0);
 	assert_int_equal(c.loose.pw_from_cmdline, 0);
 	et_cfg_free(&c);
+}
+
+/* key=MODULE groups (daemon issue): parameters stay with their key. */
+static void test_module_keys(void **state)
+{
+	struct et_mount_cfg rc, cl, c;
+	char *err = NULL, *missing = NULL;
+
+	et_cfg_init(&rc);
+	assert_int_equal(parse("key=openssl:keyfile=/k.pem:passwd_file=/p,key=passphrase:passwd=x,"
+			       "key=openssl:openssl_keyfile=/k2.pem,ecryptfs_cipher=aes,ecryptfs_key_bytes=16",
+			       ET_SRC_CMDLINE, &cl, &err), 0);
+	et_cfg_init(&c);
+	assert_int_equal(et_cfg_merge(&c, &rc, &cl), 0);
+	assert_int_equal(c.nkeys, 3);
+	assert_string_equal(c.keys[0].module, "openssl");
+	assert_string_equal(c.keys[0].keyfile, "/k.pem");
+	assert_int_equal(c.keys[0].method, ET_PW_FILE);
+	assert_null(c.keys[1].module);
+	assert_int_equal(c.keys[1].method, ET_PW_DIRECT);
+	assert_string_equal(c.keys[2].keyfile, "/k2.pem");
+	assert_int_equal(c.keys[2].method, ET_PW_NONE);
+	/* A module key needs no passphrase up front. */
+	assert_int_equal(et_cfg_missing(&c, &missing), 0);
+	assert_null(missing);
+	et_cfg_free(&c);
+	/* keyfile= after a passphrase key is refused. */
+	assert_int_equal(parse("key=passphrase:keyfile=/k.pem", ET_SRC_CMDLINE, &cl, &err), -EINVAL);
+	assert_non_null(strstr(err, "key=openssl"));
+	free(err);
+	et_cfg_free(&cl);
 }
 
 static void test_merge_cmdline_wins(void **state)
@@ -403,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_secret_never_in_errors),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_upstream_names),
+		cmocka_unit_test(test_module_keys),
 		cmocka_unit_test(test_merge_cmdline_wins),
 		cmocka_unit_test(test_merge_cmdline_keys_replace),
 		cmocka_unit_test(test_missing_lists_everything),

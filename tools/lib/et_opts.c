@@ -273,6 +273,8 @@ static void keyspec_free(struct et_keyspec *k)
 {
 	keyspec_clear_pw(k);
 	free(k->salt_hex);
+	free(k->module);
+	free(k->keyfile);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -295,7 +297,7 @@ enum opt_id {
 	O_FNE, O_FNEK_SIG, O_FN_CIPHER, O_FN_KEY_BYTES, O_UNLINK_SIGS,
 	O_AUTH_TOK_ONLY, O_CHECK_DEV_RUID, O_NO_SIG_CACHE, O_VERBOSITY,
 	O_VERBOSE, O_NO_PROMPT, O_REMOUNT, O_MS_SET, O_MS_CLEAR, O_IGNORE,
-	O_LSM,
+	O_LSM, O_KEYFILE,
 };
 
 /* How an option takes its value. */
@@ -323,6 +325,12 @@ static const struct opt_def opt_defs[] = {
 	{ "passphrase_passwd_fd", O_PW_FD, A_VALUE, 0 },
 	{ "passwd_fd", O_PW_FD, A_VALUE, 0 },
 	{ "passfd", O_PW_FD, A_VALUE, 0 },
+	/* Parameters of key=openssl (upstream's names); checked by the module. */
+	{ "keyfile", O_KEYFILE, A_VALUE, 0 },
+	{ "openssl_keyfile", O_KEYFILE, A_VALUE, 0 },
+	{ "openssl_passwd", O_PW_DIRECT, A_VALUE, 0 },
+	{ "openssl_passwd_file", O_PW_FILE, A_VALUE, 0 },
+	{ "openssl_passwd_fd", O_PW_FD, A_VALUE, 0 },
 	{ "passphrase_type", O_PW_TYPE, A_VALUE, 0 },
 	{ "passphrase_salt", O_SALT, A_VALUE, 0 },
 	{ "salt", O_SALT, A_VALUE, 0 },
@@ -393,6 +401,14 @@ static const struct opt_def opt_defs[] = {
 	{ "rootcontext", O_LSM, A_VALUE, 0 },
 	{ "seclabel", O_LSM, A_NONE, 0 },
 };
+
+/* Same rule as the key-module loader: [A-Za-z0-9_-]{1,16}. */
+static int et_module_name_ok(const char *v)
+{
+	size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+
+	return n && n == strlen(v) && n <= ECFS_MAX_PKI_NAME_BYTES;
+}
 
 static const struct opt_def *opt_lookup(const char *name)
 {
@@ -526,8 +542,9 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 
 	switch (d->id) {
 	case O_KEY:
-		if (strcmp(v, "passphrase")) {
-			set_err(err, "%s: key module '%s' is not supported; this mount.ecryptfs supports key=passphrase",
+		/* Other modules are loaded by name later; only the name is checked here. */
+		if (strcmp(v, "passphrase") && !et_module_name_ok(v)) {
+			set_err(err, "%s: '%s' is not a key module name (key=passphrase, key=openssl, ...)",
 				src_name(src), v);
 			return -EINVAL;
 		}
@@ -537,7 +554,16 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 		}
 		*cur = &cfg->keys[cfg->nkeys++];
 		(*cur)->used = 1;
+		if (strcmp(v, "passphrase"))
+			return set_str(&(*cur)->module, v);
 		return 0;
+	case O_KEYFILE:
+		if (!*cur || !(*cur)->module) {
+			set_err(err, "%s: '%s' belongs to a key module key (key=openssl:keyfile=...)",
+				src_name(src), d->name);
+			return -EINVAL;
+		}
+		return set_str(&(*cur)->keyfile, v);
 	case O_PW_DIRECT:
 	case O_PW_FILE:
 	case O_PW_FD:
@@ -832,7 +858,8 @@ int et_cfg_missing(const struct et_mount_cfg *cfg, char **missing)
 
 	*missing = NULL;
 	for (i = 0; i < cfg->nkeys; i++) {
-		if (cfg->keys[i].method != ET_PW_NONE)
+		/* A module key's passphrase is optional; its module decides. */
+		if (cfg->keys[i].method != ET_PW_NONE || cfg->keys[i].module)
 			continue;
 		if (cfg->nkeys == 1)
 			sb_add(&b, ", ", "the passphrase (passphrase_passwd_file=, passphrase_passwd_fd= or passphrase_passwd=)");

@@ -44,13 +44,16 @@ enum et_pw_method {
 	ET_PW_FD,		/* passphrase_passwd_fd= / passwd_fd= / passfd= */
 };
 
-/* One key=passphrase group. */
+/* One key=passphrase or key=MODULE group. */
 struct et_keyspec {
 	int used;		/* a key= group, or loose parameters were seen */
 	enum et_pw_method method;
 	char *pw_value;		/* passphrase (secret), path or fd number */
 	int pw_from_cmdline;	/* passwd= given in -o: warn about ps(1) */
 	char *salt_hex;		/* NULL: default salt */
+	/* key=MODULE other than passphrase (keymods/): NULL for passphrase keys. */
+	char *module;
+	char *keyfile;		/* keyfile= / openssl_keyfile= of a module key */
 };
 
 /* Tri-state for y/n options. */
