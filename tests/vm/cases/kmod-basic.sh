@@ -4,7 +4,13 @@
 # mmap, xattrs, permissions, ENOSPC; then umount and rmmod with no leaked
 # objects.  Runs against upstream too, so the expectations are upstream's.
 . "$RIG_SRC/tests/vm/lib.sh"
+# Start from a clean slate: a module left loaded by an earlier case may not
+# be the one under test.
+if grep -q '^ecryptfs ' /proc/modules; then rmmod ecryptfs 2>/dev/null || true; fi
 rig_load_ecryptfs
+if [ "$RIG_MODULE" = ours ] && [ ! -e /sys/module/ecryptfs/parameters/force_async ]; then
+	rig_fail "the module loaded is not ours"
+fi
 
 if [ "$RIG_MODULE" = ours ]; then
 	rig_expect_eq "advertised features" 309 "$(cat /sys/fs/ecryptfs/version)"

@@ -3,7 +3,13 @@
 # rig fails any case with a kernel splat), the log names the reason, and
 # the module unloads cleanly afterwards.
 . "$RIG_SRC/tests/vm/lib.sh"
+# Start from a clean slate: a module left loaded by an earlier case may not
+# be the one under test.
+if grep -q '^ecryptfs ' /proc/modules; then rmmod ecryptfs 2>/dev/null || true; fi
 rig_load_ecryptfs
+if [ "$RIG_MODULE" = ours ] && [ ! -e /sys/module/ecryptfs/parameters/force_async ]; then
+	rig_fail "the module loaded is not ours"
+fi
 
 add=$(rig_debian ecryptfs-add-passphrase)
 sig=$(printf 'kmod-corrupt' | "$add" - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
@@ -41,7 +47,8 @@ poke "$L/not-encrypted" 19 00
 
 mount -i -t ecryptfs -o "$opts" "$L" "$U"
 for c in $cases; do
-	if err=$(cat "$U/$c" 2>&1 >/dev/null); then
+	# head bounds the read should a huge size be believed.
+	if err=$(head -c 100000 "$U/$c" 2>&1 >/dev/null); then
 		rig_fail "$c: read succeeded"
 	fi
 	case $err in
