@@ -281,11 +281,19 @@ static int walk(struct run *r, const char *src, const char *dst, int depth);
 static int add_dir(struct run *r, const char *dst, const struct stat *st)
 {
 	struct dir_ent *d;
+	struct stat ost;
 	char *copy;
 
 	/* Writable while we fill it; its own mode is applied at the end. */
-	if (mkdir(dst, 0700) && errno != EEXIST)
-		return -errno;
+	if (mkdir(dst, 0700)) {
+		if (errno != EEXIST)
+			return -errno;
+		/* Never follow a symlink out of the output tree. */
+		if (lstat(dst, &ost))
+			return -errno;
+		if (!S_ISDIR(ost.st_mode))
+			return -ENOTDIR;
+	}
 	d = grow(r->dirs, &r->cap_dirs, r->n_dirs, sizeof(*d));
 	copy = strdup(dst);
 	if (!d || !copy) {
@@ -567,8 +575,11 @@ static int plan(struct run *r, const char *lower, const char *output)
 		return -errno;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		if (add_dir(r, output, &st)) {
-			fprintf(stderr, PROG ": %s: cannot create: %s\n", output, strerror(errno));
+		int rc = add_dir(r, output, &st);
+
+		if (rc) {
+			fprintf(stderr, PROG ": %s: cannot create the directory: %s\n", output,
+				strerror(-rc));
 			return -EIO;
 		}
 		return walk(r, lower, output, 0);
@@ -731,9 +742,11 @@ int main(int argc, char **argv)
 			goto out;
 	}
 
+	/* plan() reports its own errors but running out of memory. */
 	rc = plan(&r, argv[optind], argv[optind + 1]);
 	if (rc) {
-		fprintf(stderr, PROG ": %s\n", strerror(-rc));
+		if (rc == -ENOMEM)
+			fprintf(stderr, PROG ": out of memory\n");
 		goto out;
 	}
 	rc = run_workers(&r, (unsigned int)jobs);

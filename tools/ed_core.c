@@ -220,7 +220,10 @@ int ed_meta_read(int fd, struct ed_meta *m, struct ed_err *e)
 	}
 	xl = fgetxattr(fd, ECFS_XATTR_NAME, buf, ED_XATTR_MAX);
 	if (xl < 0) {
-		if (errno == ENODATA || errno == ENOTSUP || errno == ERANGE)
+		if (errno == ERANGE)
+			rc = ed_fail(e, -EPROTO, "header marker check failed and the user.ecryptfs "
+				     "xattr is larger than %d bytes", ED_XATTR_MAX);
+		else if (errno == ENODATA || errno == ENOTSUP)
 			rc = ed_fail(e, -EBADMSG, got < ECFS_HDR_OFF_FLAGS ?
 				     "too short for an eCryptfs header (%zu bytes) and no "
 				     "user.ecryptfs xattr" :
