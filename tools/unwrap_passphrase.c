@@ -32,28 +32,12 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
-	if (argc > 3) {
-		usage();
-		return 1;
-	}
-	if (argc == 1) {
-		if (et_cli_default_wrapped_file(&file)) {
-			usage();
-			return 1;
-		}
-	} else {
-		file = strdup(argv[1]);
-		if (!file)
-			return 1;
-	}
-	if (et_secret_alloc(&wpw, ET_MAX_PASSPHRASE) || et_secret_alloc(&pw, ECFS_WRAP_PASS_BUF))
-		goto out;
-	if (argc == 3 && strcmp(argv[2], "-")) {
-		if (et_cli_arg_pass(PROG, argv[2], &wpw))
-			goto usage;
-	} else if (et_cli_get_pass(PROG, argc == 3 ? NULL : "Passphrase", &wpw)) {
+	rc = et_cli_wrapped_args(PROG, argc, argv, &file, &wpw);
+	if (rc > 0)
 		goto usage;
-	}
+	rc = 1;
+	if (!file || et_secret_alloc(&pw, ECFS_WRAP_PASS_BUF))
+		goto out;
 	et_cli_rc_salt(salt);
 	rc = ecfs_wrap_read_file(file, wpw.buf, wpw.len, salt, pw.buf, &len, NULL);
 	if (rc) {

@@ -98,6 +98,38 @@ int et_cli_default_wrapped_file(char **path)
 	return 0;
 }
 
+int et_cli_wrapped_args(const char *prog, int argc, char **argv, char **file,
+			struct et_secret *wpw)
+{
+	int rc;
+
+	*file = NULL;
+	if (argc > 3)
+		return 1;
+	if (argc == 1) {
+		if (et_cli_default_wrapped_file(file))
+			return 1;
+	} else {
+		*file = strdup(argv[1]);
+		if (!*file)
+			return -ENOMEM;
+	}
+	rc = et_secret_alloc(wpw, ET_MAX_PASSPHRASE);
+	if (rc)
+		goto err;
+	if (argc == 3 && strcmp(argv[2], "-"))
+		rc = et_cli_arg_pass(prog, argv[2], wpw) ? 1 : 0;
+	else
+		rc = et_cli_get_pass(prog, argc == 3 ? NULL : "Passphrase", wpw) ? 1 : 0;
+	if (rc)
+		goto err;
+	return 0;
+err:
+	free(*file);
+	*file = NULL;
+	return rc;
+}
+
 int et_cli_kernel_lacks_fnek(void)
 {
 	char buf[32];

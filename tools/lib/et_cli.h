@@ -24,6 +24,17 @@ void et_cli_rc_salt(uint8_t salt[ET_SALT_BYTES]);
 /* ~/.ecryptfs/wrapped-passphrase of the real user, if it exists. */
 int et_cli_default_wrapped_file(char **path);
 
+/*
+ * The command line of the tools that only read a wrapped file:
+ * PROG [FILE [- | WRAPPING_PASSPHRASE]]. Allocates @wpw, sets *@file (the
+ * default ~/.ecryptfs/wrapped-passphrase without FILE) and reads the
+ * wrapping passphrase: from the argument, from stdin with "-", else from a
+ * prompt. Returns 0, 1 when the caller should print its usage, or -errno;
+ * on any non-zero return *@file is NULL.
+ */
+int et_cli_wrapped_args(const char *prog, int argc, char **argv, char **file,
+			struct et_secret *wpw);
+
 /* 1 if the loaded kernel module lacks filename encryption (unknown: 0). */
 int et_cli_kernel_lacks_fnek(void);
 
