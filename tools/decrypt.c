@@ -92,13 +92,16 @@ static void usage(FILE *f)
 		"  --login-passphrase-file FILE  ... unwrapped with the first line of FILE\n"
 		"  --fnek                      also decrypt file names and symlink targets,\n"
 		"                              with filename keys derived from the same\n"
-		"                              passphrases (as ecryptfs-add-passphrase --fnek)\n"
+		"                              passphrases (as ecryptfs-add-passphrase --fnek);\n"
+		"                              names without the FNEK prefix are kept as they\n"
+		"                              are (the kernel would hide them)\n"
 		"Other:\n"
 		"  --jobs N                    decrypt N files in parallel (default 1)\n"
 		"  -h, --help                  this text\n"
 		"\n"
 		"A file that cannot be decrypted is reported with the reason and skipped;\n"
-		"the exit status is then 1.  The run ends with \"N files decrypted, N failed\".\n");
+		"the exit status is then 1 (2 for a usage or key error).  The run ends with\n"
+		"\"N files decrypted, N failed\", counting files, symlinks and hard links.\n");
 }
 
 static void report(const char *path, const char *msg)
