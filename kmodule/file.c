@@ -280,6 +280,11 @@ static bool ecfs_filldir(struct dir_context *ctx, const char *name, int len,
 		return true;
 	if (err)
 		return false;
+	/* A forged lower name must not smuggle a path into the listing. */
+	if (memchr(plain, '/', plen) || memchr(plain, '\0', plen)) {
+		kfree(plain);
+		return true;
+	}
 	more = dir_emit(rd->caller, plain, plen, ino, type);
 	kfree(plain);
 	return more;

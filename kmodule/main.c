@@ -90,12 +90,33 @@ static int ecfs_add_sig(struct ecfs_sb_info *sbi, const char *sig)
 	return 0;
 }
 
+/*
+ * Upstream matches whole "name" or "name=value" patterns, so a flag given
+ * a value ("ecryptfs_passthrough=n", as some helpers write) or a valued
+ * option given none is just an unknown option there.
+ */
+static bool ecfs_param_shape_ok(const struct fs_parameter *param)
+{
+	const struct fs_parameter_spec *spec;
+	bool has_value = param->type != fs_value_is_flag;
+
+	for (spec = ecfs_param_specs; spec->name; spec++)
+		if (!strcmp(spec->name, param->key))
+			return has_value == !!spec->type;
+	return true;
+}
+
 static int ecfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 {
 	struct ecfs_sb_info *sbi = fc->s_fs_info;
 	struct fs_parse_result result;
 	int opt;
 
+	if (!ecfs_param_shape_ok(param)) {
+		/* upstream's match_token() would not match it either */
+		pr_warn("unrecognized option [%s]\n", param->key);
+		return 0;
+	}
 	opt = fs_parse(fc, ecfs_param_specs, param, &result);
 	if (opt == -ENOPARAM) {
 		/* The VFS handles the source; upstream only warns otherwise. */
