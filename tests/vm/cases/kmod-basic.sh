@@ -42,6 +42,17 @@ if mount -i -t ecryptfs -o "ecryptfs_sig=0123456789abcdef,ecryptfs_cipher=aes,ec
 	rig_fail "mount with a key not in the keyring was allowed"
 fi
 
+# Unknown options, and flags given a value, are only warned about.
+mount -i -t ecryptfs -o "$opts,bogus_opt,ecryptfs_passthrough=n" "$L" "$W/stack" ||
+	rig_fail "mount with an unknown option failed"
+grep -q " $W/stack ecryptfs " /proc/mounts || rig_fail "mount not listed"
+if grep " $W/stack ecryptfs " /proc/mounts | grep -q passthrough; then
+	rig_fail "ecryptfs_passthrough=n enabled passthrough"
+fi
+umount "$W/stack"
+dmesg > "$W/dmesg"
+grep -q "unrecognized option \[bogus_opt\]" "$W/dmesg" || rig_fail "no warning for bogus_opt"
+
 # Create, read, append.
 echo hello > "$U/a"
 echo world >> "$U/a"
