@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,10 +391,129 @@ static int key_load(const char *path, const struct ko_pass *pass, EVP_PKEY **out
 	return 0;
 }
 
+/*
+ * Loaded keys, so that a request costs one RSA operation and not a PEM
+ * parse (slow in OpenSSL 3's decoders, and a PBKDF for a protected key).
+ * An entry is used only while the key file and the passphrase file are
+ * unchanged (device, inode, size, mtime, ctime); the unlocked key stays in
+ * memory that ecryptfsd locks (mlockall).
+ */
+#define KO_CACHE_SLOTS	8
+
+struct ko_fid {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+struct ko_cache_ent {
+	char path[PATH_MAX];
+	char pwfile[PATH_MAX];
+	struct ko_fid kid, pid;
+	EVP_PKEY *pk;
+	unsigned long used;
+};
+
+static pthread_mutex_t ko_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ko_cache_ent ko_cache[KO_CACHE_SLOTS];
+static unsigned long ko_cache_clock;
+
+static int fid_of(const char *path, struct ko_fid *id)
+{
+	struct stat sb;
+
+	memset(id, 0, sizeof(*id));
+	if (!path[0])
+		return 0;
+	if (stat(path, &sb))
+		return -errno;
+	id->dev = sb.st_dev;
+	id->ino = sb.st_ino;
+	id->size = sb.st_size;
+	id->mtime = sb.st_mtim;
+	id->ctime = sb.st_ctim;
+	return 0;
+}
+
+static int fid_eq(const struct ko_fid *a, const struct ko_fid *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	       a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+static EVP_PKEY *cache_get(const struct ko_tok *t, const struct ko_fid *kid,
+			   const struct ko_fid *pid)
+{
+	EVP_PKEY *pk = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&ko_cache_lock);
+	for (i = 0; i < KO_CACHE_SLOTS; i++) {
+		struct ko_cache_ent *e = &ko_cache[i];
+
+		if (!e->pk || strcmp(e->path, t->path) || strcmp(e->pwfile, t->pwfile) ||
+		    !fid_eq(&e->kid, kid) || !fid_eq(&e->pid, pid))
+			continue;
+		if (EVP_PKEY_up_ref(e->pk)) {
+			pk = e->pk;
+			e->used = ++ko_cache_clock;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&ko_cache_lock);
+	return pk;
+}
+
+static void cache_put(const struct ko_tok *t, const struct ko_fid *kid,
+		      const struct ko_fid *pid, EVP_PKEY *pk)
+{
+	struct ko_cache_ent *victim = &ko_cache[0];
+	size_t i;
+
+	pthread_mutex_lock(&ko_cache_lock);
+	for (i = 0; i < KO_CACHE_SLOTS; i++) {
+		struct ko_cache_ent *e = &ko_cache[i];
+
+		/* Replace a stale entry for the same files, else the least recent. */
+		if (e->pk && !strcmp(e->path, t->path) && !strcmp(e->pwfile, t->pwfile)) {
+			victim = e;
+			break;
+		}
+		if (!e->pk || e->used < victim->used)
+			victim = e;
+	}
+	if (EVP_PKEY_up_ref(pk)) {
+		EVP_PKEY_free(victim->pk);
+		memcpy(victim->path, t->path, sizeof(victim->path));
+		memcpy(victim->pwfile, t->pwfile, sizeof(victim->pwfile));
+		victim->kid = *kid;
+		victim->pid = *pid;
+		victim->pk = pk;
+		victim->used = ++ko_cache_clock;
+	}
+	pthread_mutex_unlock(&ko_cache_lock);
+}
+
+__attribute__((destructor))
+static void cache_drop(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&ko_cache_lock);
+	for (i = 0; i < KO_CACHE_SLOTS; i++) {
+		EVP_PKEY_free(ko_cache[i].pk);
+		memset(&ko_cache[i], 0, sizeof(ko_cache[i]));
+	}
+	pthread_mutex_unlock(&ko_cache_lock);
+}
+
 /* Load the key a token names, reading the passphrase file it names. */
 static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
 			char *err, size_t errlen)
 {
+	struct ko_fid kid, pid;
 	struct ko_tok t;
 	struct ko_pass pass;
 	int r;
@@ -403,6 +523,11 @@ static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
 		ko_err(err, errlen, "openssl: malformed token blob");
 		return r;
 	}
+	if (!fid_of(t.path, &kid) && !fid_of(t.pwfile, &pid)) {
+		*pk = cache_get(&t, &kid, &pid);
+		if (*pk)
+			return 0;
+	}
 	pass_init(&pass);
 	if (t.pwfile[0]) {
 		r = pass_read_file(t.pwfile, &pass, err, errlen);
@@ -410,6 +535,9 @@ static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
 			goto out;
 	}
 	r = key_load(t.path, &pass, pk, err, errlen);
+	/* Identify the files as read; a change in between only costs a reload. */
+	if (!r && !fid_of(t.path, &kid) && !fid_of(t.pwfile, &pid))
+		cache_put(&t, &kid, &pid, *pk);
 out:
 	pass_wipe(&pass);
 	return r;
