@@ -79,8 +79,10 @@
  * 5. Filename packet (tag 70, 0x46) and lower names
  * -------------------------------------------------
  *   46 len(8+1+B) fnek_sig[8] cipher_code ciphertext[B]
- * The ciphertext is ECB(FNEK) over prefix(N>=16) 0x00 name, padded to the
- * block size.  The lower name is ECFS_FNEK_PREFIX followed by the packet in
+ * The ciphertext is ECB(FNEK) over prefix(N) 0x00 name.  The name itself
+ * is never padded: the prefix (MD5 of the FNEK, chained, 0x00 bytes replaced
+ * by 0x42) is at least 16 bytes and grows until the whole plaintext is a
+ * multiple of the block size.  The lower name is ECFS_FNEK_PREFIX followed by the packet in
  * the filename base64: alphabet ECFS_B64_ALPHABET ('-' is 0), 3-byte groups
  * zero padded, no '=' padding.  NAME_MAX 255 limits the plaintext name to
  * ECFS_FNEK_MAX_NAME_LEN (143) bytes for 8- and 16-byte block ciphers.
