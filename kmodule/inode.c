@@ -84,9 +84,9 @@ struct inode *ecfs_get_inode(struct inode *lower, struct super_block *sb)
 
 /*
  * A regular file's size is the plaintext size in its header.  The lower
- * file is opened with the module's credentials, so a caller that may stat
- * but not read the file still sees the right size.  Files without a valid
- * header keep the lower size, as upstream does.
+ * file is opened with the caller's credentials, else with the module's,
+ * so a caller that may stat but not read the file still sees the right
+ * size.  Files without a valid header keep the lower size, as upstream.
  */
 static void ecfs_init_size(struct inode *inode, const struct path *lower_path)
 {
@@ -94,8 +94,10 @@ static void ecfs_init_size(struct inode *inode, const struct path *lower_path)
 	loff_t size;
 	int err;
 
-	lower = dentry_open(lower_path, O_RDONLY | O_LARGEFILE,
-			    ecfs_kernel_cred);
+	lower = dentry_open(lower_path, O_RDONLY | O_LARGEFILE, current_cred());
+	if (IS_ERR(lower))
+		lower = dentry_open(lower_path, O_RDONLY | O_LARGEFILE,
+				    ecfs_kernel_cred);
 	if (IS_ERR(lower))
 		return;
 	err = ecfs_read_size(lower, &size);
