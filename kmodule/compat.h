@@ -77,11 +77,14 @@ static inline void ecfs_rename_idmaps(struct renamedata *rd,
 #define ECFS_AOPS_FOLIO 0
 #endif
 
-/* A locked folio for writing, or an ERR_PTR. */
+/*
+ * A locked folio for writing, or an ERR_PTR (which __filemap_get_folio()
+ * returns on failure from 6.4 on; before, it returned NULL).
+ */
 static inline struct folio *ecfs_grab_folio(struct address_space *mapping,
 					    pgoff_t index)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 	return __filemap_get_folio(mapping, index, FGP_WRITEBEGIN,
 				   mapping_gfp_mask(mapping));
 #else
