@@ -117,6 +117,13 @@ static inline struct ecfs_sb_info *ecfs_sb(const struct super_block *sb)
 	return sb->s_fs_info;
 }
 
+/* Names are translated unless the mount shows the encrypted view. */
+static inline bool ecfs_names_encrypted(const struct ecfs_sb_info *sbi)
+{
+	return (sbi->flags & (ECFS_MNT_FNEK | ECFS_MNT_ENCRYPTED_VIEW)) ==
+	       ECFS_MNT_FNEK;
+}
+
 static inline struct ecfs_inode *ecfs_i(const struct inode *inode)
 {
 	return container_of(inode, struct ecfs_inode, vfs_inode);
@@ -235,6 +242,7 @@ int ecfs_new_file_crypt(struct inode *inode);
 int ecfs_read_crypt(struct inode *inode);
 int ecfs_read_size(struct file *lower, loff_t *size);
 int ecfs_read_xattr_size(struct dentry *lower, loff_t *size);
+ssize_t ecfs_get_xattr_header(struct inode *inode, u8 *buf, size_t len);
 int ecfs_write_size(struct inode *inode);
 int ecfs_parse_pkt_len(const u8 *p, size_t avail, size_t *len,
 		       size_t *len_bytes);

@@ -269,7 +269,7 @@ static bool ecfs_filldir(struct dir_context *ctx, const char *name, int len,
 	int err;
 
 	rd->caller->pos = offset;
-	if (!(rd->sbi->flags & ECFS_MNT_FNEK))
+	if (!ecfs_names_encrypted(rd->sbi))
 		return dir_emit(rd->caller, name, len, ino, type);
 	err = ecfs_decrypt_name(rd->sbi, name, len, &plain, &plen);
 	/*

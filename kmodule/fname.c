@@ -111,7 +111,7 @@ int ecfs_encrypt_name(struct ecfs_sb_info *sbi, const char *name,
 	char *res;
 	int err;
 
-	if (!(sbi->flags & ECFS_MNT_FNEK) || ecfs_is_dot(name, len)) {
+	if (!ecfs_names_encrypted(sbi) || ecfs_is_dot(name, len)) {
 		*out = kmemdup_nul(name, len, GFP_KERNEL);
 		*out_len = len;
 		return *out ? 0 : -ENOMEM;
@@ -177,7 +177,7 @@ int ecfs_decrypt_name(struct ecfs_sb_info *sbi, const char *lname,
 	u8 *pkt;
 	int err;
 
-	if (!(sbi->flags & ECFS_MNT_FNEK) || ecfs_is_dot(lname, llen)) {
+	if (!ecfs_names_encrypted(sbi) || ecfs_is_dot(lname, llen)) {
 		*out = kmemdup_nul(lname, llen, GFP_KERNEL);
 		*out_len = llen;
 		return *out ? 0 : -ENOMEM;

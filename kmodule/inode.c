@@ -90,6 +90,7 @@ struct inode *ecfs_get_inode(struct inode *lower, struct super_block *sb)
  */
 static void ecfs_init_size(struct inode *inode, const struct path *lower_path)
 {
+	struct ecfs_sb_info *sbi = ecfs_sb(inode->i_sb);
 	struct file *lower;
 	loff_t size;
 	int err;
@@ -102,10 +103,21 @@ static void ecfs_init_size(struct inode *inode, const struct path *lower_path)
 		return;
 	err = ecfs_read_size(lower, &size);
 	fput(lower);
-	if (err && (ecfs_sb(inode->i_sb)->flags & ECFS_MNT_XATTR_METADATA))
-		err = ecfs_read_xattr_size(lower_path->dentry, &size);
-	if (!err)
-		i_size_write(inode, size);
+	if (!err) {
+		/* The encrypted view keeps the lower size. */
+		if (!(sbi->flags & ECFS_MNT_ENCRYPTED_VIEW))
+			i_size_write(inode, size);
+		return;
+	}
+	if (!(sbi->flags & ECFS_MNT_XATTR_METADATA))
+		return;
+	err = ecfs_read_xattr_size(lower_path->dentry, &size);
+	if (err)
+		return;
+	/* ... or shows a header made from the xattr in front of it. */
+	if (sbi->flags & ECFS_MNT_ENCRYPTED_VIEW)
+		size = i_size_read(inode) + ECFS_MIN_HEADER_SIZE;
+	i_size_write(inode, size);
 }
 
 static struct dentry *ecfs_lookup(struct inode *dir, struct dentry *dentry,
@@ -117,7 +129,7 @@ static struct dentry *ecfs_lookup(struct inode *dir, struct dentry *dentry,
 	struct dentry *lower;
 	struct inode *lower_inode, *inode;
 
-	if (sbi->flags & ECFS_MNT_FNEK) {
+	if (ecfs_names_encrypted(sbi)) {
 		char *lname;
 		size_t llen;
 		int err;
@@ -533,7 +545,7 @@ static int ecfs_getattr(struct ecfs_idmap *idmap, const struct path *path,
 		stat->size = lower_stat.size;
 	/* A symlink's size is the length of its plaintext target. */
 	if (S_ISLNK(inode->i_mode) &&
-	    (ecfs_sb(inode->i_sb)->flags & ECFS_MNT_FNEK)) {
+	    ecfs_names_encrypted(ecfs_sb(inode->i_sb))) {
 		char *target;
 		size_t len;
 

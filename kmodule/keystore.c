@@ -255,8 +255,7 @@ static struct dentry *ecfs_held_lower_dentry(struct inode *inode)
 }
 
 /* Read the user.ecryptfs xattr of the lower file into @buf. */
-static ssize_t ecfs_get_xattr_header(struct inode *inode, u8 *buf,
-				     size_t len)
+ssize_t ecfs_get_xattr_header(struct inode *inode, u8 *buf, size_t len)
 {
 	struct inode *lower_inode = ecfs_lower_inode(inode);
 	ssize_t got;
@@ -333,7 +332,12 @@ int ecfs_new_file_crypt(struct inode *inode)
 			   cs->hdr_flags, hdr + ECFS_HDR_OFF_FLAGS);
 	put_unaligned_be32(ECFS_DEFAULT_HEADER_EXTENT_SIZE,
 			   hdr + ECFS_HDR_OFF_EXTENT_SIZE);
-	put_unaligned_be16(cs->header_size / ECFS_DEFAULT_HEADER_EXTENT_SIZE,
+	/*
+	 * An xattr copy still names the header an 8192-byte one, as
+	 * upstream writes it (and synthesizes it for the encrypted view).
+	 */
+	put_unaligned_be16((cs->in_xattr ? ECFS_MIN_HEADER_SIZE :
+			    cs->header_size) / ECFS_DEFAULT_HEADER_EXTENT_SIZE,
 			   hdr + ECFS_HDR_OFF_NUM_EXTENTS);
 	off = ECFS_HDR_OFF_PACKETS;
 	list_for_each_entry(mk, &sbi->keys, list) {
@@ -732,6 +736,10 @@ int ecfs_read_crypt(struct inode *inode)
 						&why);
 	}
 	if (!err) {
+		/* The encrypted view shows the lower file, header included. */
+		if (sbi->flags & ECFS_MNT_ENCRYPTED_VIEW)
+			size = i_size_read(ecfs_lower_inode(inode)) +
+			       (cs->in_xattr ? ECFS_MIN_HEADER_SIZE : 0);
 		i_size_write(inode, size);
 		cs->valid = true;
 		goto out;

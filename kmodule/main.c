@@ -186,7 +186,6 @@ static int ecfs_validate_options(struct fs_context *fc,
 		unsigned int flag;
 		const char *name;
 	} unsupported[] = {
-		{ ECFS_MNT_ENCRYPTED_VIEW, "ecryptfs_encrypted_view" },
 	};
 	size_t i;
 	int err;
@@ -240,7 +239,9 @@ static int ecfs_fill_super(struct super_block *sb, struct fs_context *fc,
 	sb->s_time_gran = lower_sb->s_time_gran;
 	sb->s_flags &= ~SB_POSIXACL;
 	sb->s_flags |= lower_sb->s_flags & SB_POSIXACL;
-	if (sb_rdonly(lower_sb))
+	/* The encrypted view is read-only, like a read-only lower fs. */
+	if (sb_rdonly(lower_sb) ||
+	    (ecfs_sb(sb)->flags & ECFS_MNT_ENCRYPTED_VIEW))
 		sb->s_flags |= SB_RDONLY;
 	sb->s_stack_depth = lower_sb->s_stack_depth + 1;
 	if (sb->s_stack_depth > FILESYSTEM_MAX_STACK_DEPTH) {

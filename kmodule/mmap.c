@@ -47,6 +47,56 @@ static int ecfs_store_plain(struct inode *inode, struct page *page,
 	return err;
 }
 
+/*
+ * The encrypted view: the lower file as it is, or for metadata kept in
+ * the xattr, the file as it would be with a header: the xattr copy (its
+ * xattr flag cleared) in a header of ECFS_MIN_HEADER_SIZE bytes, then
+ * the extents.
+ */
+static int ecfs_fill_view(struct inode *inode, struct page *page,
+			  pgoff_t index)
+{
+	const unsigned int per_page = PAGE_SIZE / ECFS_EXTENT_SIZE;
+	const u64 hdr_extents = ECFS_MIN_HEADER_SIZE / ECFS_EXTENT_SIZE;
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	unsigned int i;
+	int err = 0;
+	u8 *buf;
+
+	if (!cs->in_xattr)
+		return ecfs_fill_plain(inode, page, (loff_t)index << PAGE_SHIFT);
+	buf = kmap_local_page(page);
+	for (i = 0; i < per_page && !err; i++) {
+		u64 extent = (u64)index * per_page + i;
+		u8 *dst = buf + i * ECFS_EXTENT_SIZE;
+		ssize_t got;
+
+		memset(dst, 0, ECFS_EXTENT_SIZE);
+		if (extent >= hdr_extents) {
+			got = ecfs_read_lower(inode, dst, ECFS_EXTENT_SIZE,
+					      (extent - hdr_extents) *
+					      ECFS_EXTENT_SIZE);
+			err = got < 0 ? got : 0;
+			continue;
+		}
+		if (extent)
+			continue;
+		got = ecfs_get_xattr_header(inode, dst, ECFS_EXTENT_SIZE);
+		if (got < 0) {
+			err = got;
+			continue;
+		}
+		put_unaligned_be32((u32)ECFS_FILE_VERSION << ECFS_HDR_VERSION_SHIFT |
+				   (cs->hdr_flags & ~ECFS_HDR_FLAG_METADATA_IN_XATTR),
+				   dst + ECFS_HDR_OFF_FLAGS);
+		put_unaligned_be32(ECFS_EXTENT_SIZE,
+				   dst + ECFS_HDR_OFF_EXTENT_SIZE);
+		put_unaligned_be16(hdr_extents, dst + ECFS_HDR_OFF_NUM_EXTENTS);
+	}
+	kunmap_local(buf);
+	return err;
+}
+
 /* Fill @page, page @index of @inode, with decrypted data or zeros. */
 static int ecfs_fill_page(struct inode *inode, struct page *page,
 			  pgoff_t index)
@@ -68,6 +118,8 @@ static int ecfs_fill_page(struct inode *inode, struct page *page,
 		return -EIO;
 	if (cs->plain)
 		return ecfs_fill_plain(inode, page, start);
+	if (ecfs_sb(inode->i_sb)->flags & ECFS_MNT_ENCRYPTED_VIEW)
+		return ecfs_fill_view(inode, page, index);
 
 	bounce = alloc_page(GFP_NOFS);
 	if (!bounce)

@@ -69,6 +69,8 @@ static int ecfs_show_options(struct seq_file *m, struct dentry *root)
 		seq_printf(m, ",ecryptfs_key_bytes=%u", sbi->key_bytes);
 	if (sbi->flags & ECFS_MNT_XATTR_METADATA)
 		seq_puts(m, ",ecryptfs_xattr_metadata");
+	if (sbi->flags & ECFS_MNT_ENCRYPTED_VIEW)
+		seq_puts(m, ",ecryptfs_encrypted_view");
 	if (sbi->flags & ECFS_MNT_PASSTHROUGH)
 		seq_puts(m, ",ecryptfs_passthrough");
 	if (sbi->flags & ECFS_MNT_UNLINK_SIGS)

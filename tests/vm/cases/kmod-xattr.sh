@@ -75,6 +75,21 @@ write_tree
 check_tree "ours self-check"
 umount "$W/upper"
 check_lower "$W/lb" "ours"
+rig_expect_eq "xattr bytes 16-25 (flags, extent size, extents)" \
+	"$(getfattr --only-values -n user.ecryptfs "$W/la/s1" | od -An -tx1 -j16 -N10)" \
+	"$(getfattr --only-values -n user.ecryptfs "$W/lb/s1" | od -An -tx1 -j16 -N10)"
+# The encrypted view: read-only, the header made from the xattr.
+view() { # view TAG
+	mount -i -t ecryptfs -o "$opts,ecryptfs_encrypted_view" "$W/lb" "$W/upper"
+	if touch "$W/upper/new" 2>/dev/null; then rig_fail "$1: the encrypted view is writable"; fi
+	for n in 0 5000 70000; do
+		rig_expect_eq "$1: view size of s$n" $(( $(stat -c %s "$W/lb/s$n") + 8192 )) \
+			"$(stat -c %s "$W/upper/s$n")"
+		cat "$W/upper/s$n" > "$W/view-$1-s$n"
+	done
+	umount "$W/upper"
+}
+view ours
 # Without the option, xattr-only files are refused.
 mount -i -t ecryptfs -o "${opts%,ecryptfs_xattr_metadata}" "$W/lb" "$W/upper"
 if cat "$W/upper/s1" > /dev/null 2>&1; then rig_fail "xattr file read without the option"; fi
@@ -87,5 +102,9 @@ load upstream
 mount -i -t ecryptfs -o "$opts" "$W/lb" "$W/upper"
 check_tree "upstream reading our tree"
 umount "$W/upper"
+view upstream
+for n in 0 5000 70000; do
+	cmp "$W/view-upstream-s$n" "$W/view-ours-s$n" || rig_fail "encrypted view of s$n differs"
+done
 rmmod ecryptfs
 rig_log "ok"
