@@ -341,8 +341,12 @@ int ecfs_new_file_crypt(struct inode *inode)
 			   hdr + ECFS_HDR_OFF_NUM_EXTENTS);
 	off = ECFS_HDR_OFF_PACKETS;
 	list_for_each_entry(mk, &sbi->keys, list) {
-		/* Leave room for the terminator (already zero). */
-		err = ecfs_write_key_group(hdr + off, hdr_len - off - 1, &used,
+		/*
+		 * Readers look at the first extent only; leave room there for
+		 * the terminator (already zero).
+		 */
+		err = ecfs_write_key_group(hdr + off,
+					   ECFS_EXTENT_SIZE - off - 1, &used,
 					   cs, mk);
 		if (err) {
 			pr_err_ratelimited("wrapping the key of inode %lu with sig %s failed: %d\n",
