@@ -17,8 +17,8 @@ mount -t tmpfs tmpfs "$W/lower"
 printf 'passphrase_passwd=kmod-helper\n' > "$W/pwfile"
 sigs=$(printf 'kmod-helper' | "$deb_add" --fnek - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
 # mount.ecryptfs re-inserts only the passphrase key after umount.ecryptfs
-# unlinked it, so the FNEK is that same key (as ecryptfs-mount-private
-# does by default).
+# unlinked it, so the FNEK is that same key (the default mount.ecryptfs
+# offers).
 fnek=$(echo "$sigs" | sed -n 1p)
 base="key=passphrase:passphrase_passwd_file=$W/pwfile,ecryptfs_cipher=aes,ecryptfs_key_bytes=16"
 base="$base,ecryptfs_passthrough=n,no_sig_cache,verbosity=0"
