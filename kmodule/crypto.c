@@ -183,6 +183,8 @@ int ecfs_crypt_page(struct ecfs_crypt *cs, struct page *dst,
 		    struct page *src, pgoff_t index, bool encrypt)
 {
 	const unsigned int per_page = PAGE_SIZE / ECFS_EXTENT_SIZE;
+	unsigned int reqsize = sizeof(struct skcipher_request) +
+			       crypto_skcipher_reqsize(cs->tfm);
 	struct skcipher_request *req;
 	struct scatterlist sg_src, sg_dst;
 	DECLARE_CRYPTO_WAIT(wait);
@@ -190,15 +192,15 @@ int ecfs_crypt_page(struct ecfs_crypt *cs, struct page *dst,
 	u8 *iv;
 	int err = 0;
 
-	req = skcipher_request_alloc(cs->tfm, GFP_NOFS);
+	/*
+	 * One allocation per page for the request and the IV behind it (the
+	 * IV is handed to the driver, so it stays off the stack).
+	 */
+	req = kmalloc(ALIGN(reqsize, CRYPTO_MINALIGN) + ECFS_IV_SIZE, GFP_NOFS);
 	if (!req)
 		return -ENOMEM;
-	/* The IV is handed to the driver: keep it off the stack. */
-	iv = kmalloc(ECFS_IV_SIZE, GFP_NOFS);
-	if (!iv) {
-		skcipher_request_free(req);
-		return -ENOMEM;
-	}
+	skcipher_request_set_tfm(req, cs->tfm);
+	iv = (u8 *)req + ALIGN(reqsize, CRYPTO_MINALIGN);
 	for (i = 0; i < per_page && !err; i++) {
 		u64 extent = (u64)index * per_page + i;
 		unsigned int off = i * ECFS_EXTENT_SIZE;
@@ -218,8 +220,7 @@ int ecfs_crypt_page(struct ecfs_crypt *cs, struct page *dst,
 		err = crypto_wait_req(encrypt ? crypto_skcipher_encrypt(req) :
 				      crypto_skcipher_decrypt(req), &wait);
 	}
-	kfree_sensitive(iv);
-	skcipher_request_free(req);
+	kfree_sensitive(req);
 	if (err)
 		pr_err_ratelimited("%scryption of page %lu failed: %d\n",
 				   encrypt ? "en" : "de", index, err);
@@ -235,23 +236,33 @@ int ecfs_ecb_crypt(const char *cipher, const u8 *key, unsigned int key_size,
 {
 	char name[ECFS_MAX_CIPHER_NAME + 8];
 	struct crypto_skcipher *tfm;
-	struct skcipher_request *req;
-	struct scatterlist sg;
-	DECLARE_CRYPTO_WAIT(wait);
 	int err;
 
 	snprintf(name, sizeof(name), "ecb(%s)", cipher);
 	tfm = crypto_alloc_skcipher(name, 0, 0);
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
+	err = ecfs_ecb_crypt_tfm(tfm, key, key_size, buf, len, encrypt);
+	crypto_free_skcipher(tfm);
+	return err;
+}
+
+/* The same on a given transform; the caller serializes its users. */
+int ecfs_ecb_crypt_tfm(struct crypto_skcipher *tfm, const u8 *key,
+		       unsigned int key_size, u8 *buf, unsigned int len,
+		       bool encrypt)
+{
+	struct skcipher_request *req;
+	struct scatterlist sg;
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
 	err = crypto_skcipher_setkey(tfm, key, key_size);
 	if (err)
-		goto out_tfm;
+		return err;
 	req = skcipher_request_alloc(tfm, GFP_KERNEL);
-	if (!req) {
-		err = -ENOMEM;
-		goto out_tfm;
-	}
+	if (!req)
+		return -ENOMEM;
 	sg_init_one(&sg, buf, len);
 	skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
 				      CRYPTO_TFM_REQ_MAY_SLEEP,
@@ -260,8 +271,6 @@ int ecfs_ecb_crypt(const char *cipher, const u8 *key, unsigned int key_size,
 	err = crypto_wait_req(encrypt ? crypto_skcipher_encrypt(req) :
 			      crypto_skcipher_decrypt(req), &wait);
 	skcipher_request_free(req);
-out_tfm:
-	crypto_free_skcipher(tfm);
 	return err;
 }
 

@@ -65,6 +65,9 @@ struct ecfs_sb_info {
 	char fnek_sig[ECFS_SIG_SIZE_HEX + 1];
 	char fn_cipher[ECFS_MAX_CIPHER_NAME + 1];
 	unsigned int fn_key_bytes;
+	/* ecb(cipher) for wrapping FEKs of the mount's cipher */
+	struct crypto_skcipher *ecb_tfm;
+	struct mutex ecb_mutex;		/* its setkey and use; others alloc */
 	/* Filename encryption (ECFS_MNT_FNEK), set up at mount time. */
 	struct key *fnek_key;
 	struct crypto_skcipher *fn_tfm;	/* ecb(fn_cipher) keyed with FNEK */
@@ -213,6 +216,9 @@ int ecfs_crypt_page(struct ecfs_crypt *cs, struct page *dst,
 		    struct page *src, pgoff_t index, bool encrypt);
 int ecfs_ecb_crypt(const char *cipher, const u8 *key, unsigned int key_size,
 		   u8 *buf, unsigned int len, bool encrypt);
+int ecfs_ecb_crypt_tfm(struct crypto_skcipher *tfm, const u8 *key,
+		       unsigned int key_size, u8 *buf, unsigned int len,
+		       bool encrypt);
 int ecfs_md5(const u8 *data, unsigned int len, u8 *out);
 int ecfs_derive_iv(const struct ecfs_crypt *cs, u64 extent, u8 *iv);
 

@@ -126,7 +126,18 @@ struct key *ecfs_request_key(const char *sig)
 
 int ecfs_load_mount_keys(struct ecfs_sb_info *sbi)
 {
+	char name[ECFS_MAX_CIPHER_NAME + 8];
 	struct ecfs_mount_key *mk;
+
+	if (!sbi->ecb_tfm) {
+		struct crypto_skcipher *tfm;
+
+		snprintf(name, sizeof(name), "ecb(%s)", sbi->cipher);
+		tfm = crypto_alloc_skcipher(name, 0, 0);
+		if (IS_ERR(tfm))
+			return PTR_ERR(tfm);
+		sbi->ecb_tfm = tfm;
+	}
 
 	list_for_each_entry(mk, &sbi->keys, list) {
 		struct key *key;
@@ -167,9 +178,28 @@ void ecfs_put_mount_keys(struct ecfs_sb_info *sbi)
 		kmem_cache_free(ecfs_key_cache, mk);
 	}
 	sbi->nr_keys = 0;
+	if (sbi->ecb_tfm)
+		crypto_free_skcipher(sbi->ecb_tfm);
+	sbi->ecb_tfm = NULL;
 	ecfs_fname_exit(sbi);
 	key_put(sbi->fnek_key);
 	sbi->fnek_key = NULL;
+}
+
+/* Wrap or unwrap with the mount's transform when the cipher is its own. */
+static int ecfs_wrap(struct ecfs_sb_info *sbi, const char *cipher,
+		     const u8 *key, unsigned int key_size, u8 *buf,
+		     unsigned int len, bool encrypt)
+{
+	int err;
+
+	if (!sbi->ecb_tfm || strcmp(cipher, sbi->cipher))
+		return ecfs_ecb_crypt(cipher, key, key_size, buf, len, encrypt);
+	mutex_lock(&sbi->ecb_mutex);
+	err = ecfs_ecb_crypt_tfm(sbi->ecb_tfm, key, key_size, buf, len,
+				 encrypt);
+	mutex_unlock(&sbi->ecb_mutex);
+	return err;
 }
 
 /* Bytes of the wrapped FEK: AES-192 keys are padded to a whole block pair. */
@@ -188,7 +218,8 @@ struct ecfs_wrap_buf {
 };
 
 /* Append one tag 3 and one tag 11 packet for @mk at @dst. */
-static int ecfs_write_key_group(u8 *dst, size_t avail, size_t *used,
+static int ecfs_write_key_group(struct ecfs_sb_info *sbi, u8 *dst,
+				size_t avail, size_t *used,
 				const struct ecfs_crypt *cs,
 				const struct ecfs_mount_key *mk)
 {
@@ -206,8 +237,8 @@ static int ecfs_write_key_group(u8 *dst, size_t avail, size_t *used,
 	if (err)
 		goto out;
 	memcpy(wb->fek, cs->key, cs->key_size);
-	err = ecfs_ecb_crypt(cs->cipher, wb->fekek, cs->key_size, wb->fek,
-			     enc_len, true);
+	err = ecfs_wrap(sbi, cs->cipher, wb->fekek, cs->key_size, wb->fek,
+			enc_len, true);
 	if (err)
 		goto out;
 
@@ -345,7 +376,7 @@ int ecfs_new_file_crypt(struct inode *inode)
 		 * Readers look at the first extent only; leave room there for
 		 * the terminator (already zero).
 		 */
-		err = ecfs_write_key_group(hdr + off,
+		err = ecfs_write_key_group(sbi, hdr + off,
 					   ECFS_EXTENT_SIZE - off - 1, &used,
 					   cs, mk);
 		if (err) {
@@ -540,8 +571,8 @@ static int ecfs_try_unwrap(struct ecfs_sb_info *sbi, const char *sig,
 	if (err)
 		goto out_wb;
 	memcpy(wb->fek, t->enc, t->enc_len);
-	err = ecfs_ecb_crypt(t->cipher, wb->fekek, t->key_size, wb->fek,
-			     t->enc_len, false);
+	err = ecfs_wrap(sbi, t->cipher, wb->fekek, t->key_size, wb->fek,
+			t->enc_len, false);
 	if (err)
 		goto out_wb;
 	strscpy(cs->cipher, t->cipher, sizeof(cs->cipher));

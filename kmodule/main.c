@@ -357,6 +357,7 @@ static int ecfs_init_fs_context(struct fs_context *fc)
 	if (!sbi)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&sbi->keys);
+	mutex_init(&sbi->ecb_mutex);
 	fc->s_fs_info = sbi;
 	fc->ops = &ecfs_context_ops;
 	return 0;

@@ -105,7 +105,6 @@ static int ecfs_fill_page(struct inode *inode, struct page *page,
 	loff_t size = i_size_read(inode);
 	loff_t start = (loff_t)index << PAGE_SHIFT;
 	size_t need, valid;
-	struct page *bounce;
 	ssize_t got;
 	void *buf;
 	int err;
@@ -121,12 +120,10 @@ static int ecfs_fill_page(struct inode *inode, struct page *page,
 	if (ecfs_sb(inode->i_sb)->flags & ECFS_MNT_ENCRYPTED_VIEW)
 		return ecfs_fill_view(inode, page, index);
 
-	bounce = alloc_page(GFP_NOFS);
-	if (!bounce)
-		return -ENOMEM;
+	/* Read the ciphertext into the page and decrypt it in place. */
 	valid = min_t(loff_t, PAGE_SIZE, size - start);
 	need = round_up(valid, ECFS_EXTENT_SIZE);
-	buf = kmap_local_page(bounce);
+	buf = kmap_local_page(page);
 	got = ecfs_read_lower(inode, buf, PAGE_SIZE,
 			      ecfs_lower_offset(cs, index));
 	if (got >= 0 && got < need) {
@@ -140,8 +137,7 @@ static int ecfs_fill_page(struct inode *inode, struct page *page,
 	kunmap_local(buf);
 	err = got < 0 ? got : 0;
 	if (!err)
-		err = ecfs_crypt_page(cs, page, bounce, index, false);
-	__free_page(bounce);
+		err = ecfs_crypt_page(cs, page, page, index, false);
 	if (err)
 		return err;
 	/* Nothing past the end of the file may show through mmap. */
