@@ -83,8 +83,11 @@ view() { # view TAG
 	mount -i -t ecryptfs -o "$opts,ecryptfs_encrypted_view" "$W/lb" "$W/upper"
 	if touch "$W/upper/new" 2>/dev/null; then rig_fail "$1: the encrypted view is writable"; fi
 	for n in 0 5000 70000; do
-		rig_expect_eq "$1: view size of s$n" $(( $(stat -c %s "$W/lb/s$n") + 8192 )) \
-			"$(stat -c %s "$W/upper/s$n")"
+		# Upstream sizes the view before it knows the metadata is in
+		# the xattr, so its view stops 8192 bytes short; ours does not.
+		exp=$(stat -c %s "$W/lb/s$n")
+		[ "$1" = ours ] && exp=$((exp + 8192))
+		rig_expect_eq "$1: view size of s$n" "$exp" "$(stat -c %s "$W/upper/s$n")"
 		cat "$W/upper/s$n" > "$W/view-$1-s$n"
 	done
 	umount "$W/upper"
@@ -104,7 +107,8 @@ check_tree "upstream reading our tree"
 umount "$W/upper"
 view upstream
 for n in 0 5000 70000; do
-	cmp "$W/view-upstream-s$n" "$W/view-ours-s$n" || rig_fail "encrypted view of s$n differs"
+	cmp -n "$(stat -c %s "$W/view-upstream-s$n")" "$W/view-upstream-s$n" "$W/view-ours-s$n" ||
+		rig_fail "encrypted view of s$n differs"
 done
 rmmod ecryptfs
 rig_log "ok"
