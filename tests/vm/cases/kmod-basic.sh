@@ -212,6 +212,17 @@ if os.lseek(src, 0, os.SEEK_DATA) != 0: fail("SEEK_DATA")
 if os.lseek(src, 0, os.SEEK_HOLE) != len(exp): fail("SEEK_HOLE")
 os.close(src)
 
+# A POSIX ACL (ext4 lower) set above is the lower file's ACL.
+import struct
+acl = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", t, p_, i) for t, p_, i in
+      ((0x01, 6, 0xffffffff), (0x02, 4, 1234), (0x04, 4, 0xffffffff),
+       (0x10, 4, 0xffffffff), (0x20, 4, 0xffffffff)))
+os.setxattr(mp, "system.posix_acl_access", acl)
+if os.getxattr(mp, "system.posix_acl_access") != acl: fail("ACL read back above")
+lower_mm = os.path.join(os.path.dirname(U), "lower", "mm")
+if os.getxattr(lower_mm, "system.posix_acl_access") != acl: fail("ACL below")
+os.removexattr(mp, "system.posix_acl_access")
+
 fd = os.open(mp, os.O_RDWR)
 libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_long, ctypes.c_long]
 if libc.fallocate(fd, 0, 0, 1 << 20) != -1 or ctypes.get_errno() != 95:
