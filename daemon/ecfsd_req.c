@@ -107,9 +107,10 @@ err:
 static int do_unwrap(const struct ecfsd_backend *be, const uint8_t *data, size_t len,
 		     uint8_t *reply, size_t reply_cap, struct ecfsd_req_info *info)
 {
-	const struct ecfs_keymod_ops *ops;
+	const struct ecfs_keymod_ops *ops, *hops;
 	struct ecfs_fek_blob fb;
 	const uint8_t *enc, *blob;
+	void *hkey;
 	uint8_t *tok = NULL, *k = NULL;
 	size_t enc_len, tok_len = 0, blob_len, klen = 0;
 	char err[256] = "";
@@ -122,7 +123,14 @@ static int do_unwrap(const struct ecfsd_backend *be, const uint8_t *data, size_t
 	if (r)
 		return r;
 	(void)mlock(&fb, sizeof(fb));
-	r = ops->unwrap(blob, blob_len, enc, enc_len, &k, &klen, err, sizeof(err));
+	/* The token is still in the keyring: a held key may serve it. */
+	if (be->get_held && !be->get_held(be->arg, info->sig, &hops, &hkey)) {
+		r = hops->unwrap_key(hkey, enc, enc_len, &k, &klen, err, sizeof(err));
+		be->put_held(be->arg);
+		ops = hops;
+	} else {
+		r = ops->unwrap(blob, blob_len, enc, enc_len, &k, &klen, err, sizeof(err));
+	}
 	be->put_token(be->arg, tok, tok_len);
 	if (r) {
 		req_log(be, LOG_WARNING, "unwrap for key %s failed: %s", info->sig,
@@ -156,9 +164,10 @@ out:
 static int do_wrap(const struct ecfsd_backend *be, const uint8_t *data, size_t len,
 		   uint8_t *reply, size_t reply_cap, struct ecfsd_req_info *info)
 {
-	const struct ecfs_keymod_ops *ops;
+	const struct ecfs_keymod_ops *ops, *hops;
 	struct ecfs_fek_blob fb;
 	uint8_t k[ECFS_FEK_BLOB_MAX];
+	void *hkey;
 	uint8_t enc[ECFS_MAX_ENCRYPTED_KEY_BYTES];
 	const uint8_t *blob;
 	uint8_t *tok = NULL;
@@ -178,7 +187,13 @@ static int do_wrap(const struct ecfsd_backend *be, const uint8_t *data, size_t l
 	memcpy(k + 1, fb.fek, fb.fek_len);
 	ecfs_put_be16(k + 1 + fb.fek_len, ecfs_fek_checksum(fb.fek, fb.fek_len));
 	klen = fb.fek_len + ECFS_FEK_BLOB_OVERHEAD;
-	r = ops->wrap(blob, blob_len, k, klen, enc, sizeof(enc), &enc_len, err, sizeof(err));
+	if (be->get_held && !be->get_held(be->arg, info->sig, &hops, &hkey)) {
+		r = hops->wrap_key(hkey, k, klen, enc, sizeof(enc), &enc_len, err, sizeof(err));
+		be->put_held(be->arg);
+	} else {
+		r = ops->wrap(blob, blob_len, k, klen, enc, sizeof(enc), &enc_len, err,
+			      sizeof(err));
+	}
 	be->put_token(be->arg, tok, tok_len);
 	if (r) {
 		req_log(be, LOG_WARNING, "wrap for key %s failed: %s", info->sig,

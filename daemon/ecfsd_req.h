@@ -32,6 +32,14 @@ struct ecfsd_backend {
 	void (*put_token)(void *arg, uint8_t *tok, size_t tok_len);
 	/* The module for @alias (already validated); stays valid until exit. */
 	int (*get_module)(void *arg, const char *alias, const struct ecfs_keymod_ops **ops);
+	/*
+	 * A key the daemon holds unlocked for @sig (handed over by the mount
+	 * helper): on 0, *ops and *key are valid until put_held().  -ENOENT
+	 * when none.  May be NULL.
+	 */
+	int (*get_held)(void *arg, const char *sig, const struct ecfs_keymod_ops **ops,
+			void **key);
+	void (*put_held)(void *arg);
 	/* Log a failure (no secrets in @msg).  May be NULL. */
 	void (*log)(void *arg, int prio, const char *msg);
 	void *arg;

@@ -27,6 +27,7 @@
 
 #include "ecfsd_keys.h"
 #include "ecfsd_server.h"
+#include "ecfsd_sock.h"
 #include "ecfsd_transport.h"
 
 #define PROG "ecryptfsd"
@@ -44,10 +45,13 @@ static void on_stop(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: %s [-f] [-p PIDFILE] [-d DEVICE] [-j WORKERS] [-V]\n"
+	fprintf(f, "Usage: %s [-f] [-p PIDFILE] [-d DEVICE] [-S SOCKET] [-j WORKERS] [-V]\n"
 		"  -f, --foreground     stay in the foreground, log to stderr as well\n"
 		"  -p, --pidfile FILE   write the daemon's pid to FILE\n"
 		"  -d, --device PATH    misc device (default " ECFSD_MISCDEV_PATH ")\n"
+		"  -S, --socket PATH    handoff socket of mount.ecryptfs (default\n"
+		"                       " ECFS_HANDOFF_ROOT_PATH " for root,\n"
+		"                       /run/user/UID/ecryptfsd.sock for others)\n"
 		"  -j, --workers N      concurrent requests (default %d, max %d)\n"
 		"  -V, --version        print the version\n", PROG, ECFSD_DEFAULT_WORKERS,
 		ECFSD_MAX_WORKERS);
@@ -124,6 +128,7 @@ int main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "device", required_argument, NULL, 'd' },
+		{ "socket", required_argument, NULL, 'S' },
 		{ "workers", required_argument, NULL, 'j' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -137,12 +142,18 @@ int main(int argc, char **argv)
 	struct ecfsd_server_stats stats;
 	struct ecfsd_transport *t = NULL;
 	struct ecfsd_backend be;
-	const char *pidfile = NULL, *device = NULL;
+	static const struct ecfsd_sock_ops sock_ops = {
+		.handle = ecfsd_keys_handoff,
+		.tick = ecfsd_keys_sweep,
+	};
+	const char *pidfile = NULL, *device = NULL, *sockpath = NULL;
+	struct ecfsd_sock *sock = NULL;
+	char defsock[108];
 	struct rlimit core = { 0, 0 };
 	char err[512];
 	int c, fg = 0, r, ret = 1;
 
-	while ((c = getopt_long(argc, argv, "fp:d:j:Vh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fp:d:S:j:Vh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			fg = 1;
@@ -152,6 +163,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			device = optarg;
+			break;
+		case 'S':
+			sockpath = optarg;
 			break;
 		case 'j': {
 			char *end;
@@ -220,6 +234,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ecfsd_keys_backend(&be, fg);
+	if (!sockpath && !ecfs_handoff_path(geteuid(), defsock, sizeof(defsock)))
+		sockpath = defsock;
+	/* Without the socket, keys unlocked by a typed passphrase cannot be used. */
+	if (sockpath && ecfsd_sock_start(sockpath, &sock_ops, &sock, err, sizeof(err)))
+		syslog(LOG_WARNING, "no handoff socket (%s): passphrase-protected keys work only with passwd_file=",
+		       err);
+	else if (sock)
+		syslog(LOG_INFO, "handoff socket %s", sockpath);
 	syslog(LOG_INFO, "serving uid %u on %s with %u workers", (unsigned int)geteuid(),
 	       device ? device : ECFSD_MISCDEV_PATH, cfg.workers);
 	syslog(LOG_INFO, "SIGHUP is ignored: there is no configuration to reload");
@@ -227,6 +249,8 @@ int main(int argc, char **argv)
 	syslog(LOG_INFO, "exiting: %lu served, %lu failed, %lu busy, %lu dropped",
 	       stats.served, stats.failed, stats.busy, stats.dropped);
 	ret = r ? 1 : 0;
+	/* No new keys once requests stop; held keys are wiped below. */
+	ecfsd_sock_stop(sock);
 out:
 	ecfsd_transport_close(t);
 	ecfsd_keys_cleanup();

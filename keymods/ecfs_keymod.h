@@ -41,7 +41,8 @@
  * find the key (for the OpenSSL module: the key file path).  The blob is
  * stored in cleartext in the user's keyring (readable by that user), so it
  * must never contain a secret; a module that needs one at unwrap time
- * names where to get it (a file of the user, a device), not the secret.
+ * names where to get it (a file of the user, a device), not the secret,
+ * or (minor version 1) takes it once through open_key() in the daemon.
  */
 #ifndef ECFS_KEYMOD_H
 #define ECFS_KEYMOD_H
@@ -50,7 +51,7 @@
 #include <stdint.h>
 
 #define ECFS_KEYMOD_ABI_MAJOR		1
-#define ECFS_KEYMOD_ABI_MINOR		0
+#define ECFS_KEYMOD_ABI_MINOR		1
 #define ECFS_KEYMOD_ABI_MAJOR_MASK	0xffff0000u
 #define ECFS_KEYMOD_ABI_VERSION		(((uint32_t)ECFS_KEYMOD_ABI_MAJOR << 16) | \
 					 ECFS_KEYMOD_ABI_MINOR)
@@ -151,7 +152,36 @@ struct ecfs_keymod_ops {
 	void (*free_secret)(uint8_t *p, size_t len);
 	/* Free a blob returned by build_token().  Mandatory. */
 	void (*release_blob)(uint8_t *blob, size_t len);
+
+	/*
+	 * Since minor version 1, all four or none (ecfs_keymod_can_hold()):
+	 * a key unlocked once with a secret the daemon got from the mount
+	 * helper (ecfs_handoff.h) and then held in the daemon's memory, for
+	 * keys whose token names no way to unlock them (a PEM passphrase
+	 * typed at mount time).
+	 *
+	 * open_key() unlocks the key @blob names with @secret (may be empty),
+	 * sets *key to a module-owned handle and @sig to the signature of the
+	 * key it opened.  -EKEYREJECTED for a wrong secret.
+	 */
+	int (*open_key)(const uint8_t *blob, size_t blob_len, const uint8_t *secret,
+			size_t secret_len, void **key, char sig[ECFS_KEYMOD_SIG_HEX + 1],
+			char *err, size_t errlen);
+	/* wrap() and unwrap() with a handle from open_key(). */
+	int (*wrap_key)(void *key, const uint8_t *in, size_t in_len, uint8_t *out,
+			size_t out_cap, size_t *out_len, char *err, size_t errlen);
+	int (*unwrap_key)(void *key, const uint8_t *in, size_t in_len, uint8_t **out,
+			  size_t *out_len, char *err, size_t errlen);
+	/* Wipe and free the handle. */
+	void (*close_key)(void *key);
 };
+
+/* 1 when @ops has the held-key operations of minor version 1. */
+static inline int ecfs_keymod_can_hold(const struct ecfs_keymod_ops *ops)
+{
+	return ECFS_KEYMOD_ABI_MINOR_OF(ops->abi_version) >= 1 && ops->open_key &&
+	       ops->wrap_key && ops->unwrap_key && ops->close_key;
+}
 
 typedef const struct ecfs_keymod_ops *(*ecfs_keymod_get_ops_fn)(void);
 

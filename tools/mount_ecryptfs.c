@@ -25,12 +25,12 @@
 #include <unistd.h>
 
 #include "ecryptfs_proto.h"
-#include "keymods/ecfs_keymod_load.h"
 #include "keymods/ecfs_keymod_token.h"
 #include "et_derive.h"
 #include "et_files.h"
 #include "et_keyring.h"
 #include "et_lowercheck.h"
+#include "et_modkey.h"
 #include "et_opts.h"
 #include "et_secret.h"
 
@@ -57,8 +57,7 @@ struct state {
 	char key_sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];
 	int added[ET_MAX_KEYS];
 	/* Keyring tokens of key=MODULE keys (NULL for passphrase keys). */
-	uint8_t *pk_tok[ET_MAX_KEYS];
-	size_t pk_tok_len[ET_MAX_KEYS];
+	struct et_modkey mk[ET_MAX_KEYS];
 	int interactive;
 	unsigned int version;
 };
@@ -338,43 +337,21 @@ static int daemon_running(void)
 	return found;
 }
 
-/* key=MODULE: the module checks the key and builds the keyring token. */
-static int prepare_module_key(struct state *st, size_t i)
+/*
+ * Hand the passphrases of key-module keys (typed, passwd=, passwd_fd=) to
+ * our ecryptfsd, once their tokens are in the keyring.
+ */
+static int handoff_keys(struct state *st)
 {
-	static const char *const pw_param[] = {
-		[ET_PW_DIRECT] = "passwd", [ET_PW_FILE] = "passwd_file", [ET_PW_FD] = "passwd_fd",
-	};
-	struct et_keyspec *k = &st->cfg.keys[i];
-	struct ecfs_keymod_kv kv[2];
-	struct ecfs_keymod *km = NULL;
-	uint8_t *blob = NULL;
-	size_t n = 0, blob_len = 0;
-	char err[512] = "";
+	size_t i;
 	int rc;
 
-	rc = ecfs_keymod_load(k->module, &km, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", PROG, err);
-		return rc;
+	for (i = 0; i < st->cfg.nkeys; i++) {
+		rc = et_modkey_handoff(PROG, &st->mk[i]);
+		if (rc)
+			return rc;
 	}
-	if (k->keyfile)
-		kv[n++] = (struct ecfs_keymod_kv){ "keyfile", k->keyfile };
-	if (k->method != ET_PW_NONE)
-		kv[n++] = (struct ecfs_keymod_kv){ pw_param[k->method], k->pw_value };
-	rc = km->ops->build_token(kv, n, &blob, &blob_len, st->key_sigs[i], err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(-rc));
-		goto out;
-	}
-	rc = ecfs_keymod_token_build(k->module, st->key_sigs[i], blob, blob_len, &st->pk_tok[i],
-				     &st->pk_tok_len[i]);
-	if (rc)
-		fprintf(stderr, "%s: cannot build the keyring token for key %s: %s\n", PROG,
-			st->key_sigs[i], strerror(-rc));
-	km->ops->release_blob(blob, blob_len);
-out:
-	ecfs_keymod_unload(km);
-	return rc;
+	return 0;
 }
 
 static int derive_keys(struct state *st)
@@ -388,7 +365,10 @@ static int derive_keys(struct state *st)
 		const char *salt_hex = st->cfg.keys[i].salt_hex;
 
 		if (st->cfg.keys[i].module) {
-			rc = prepare_module_key(st, i);
+			rc = et_modkey_prepare(PROG, &st->cfg.keys[i], !st->cfg.no_prompt,
+					       &st->mk[i]);
+			if (!rc)
+				memcpy(st->key_sigs[i], st->mk[i].sig, sizeof(st->key_sigs[i]));
 			if (rc)
 				return rc;
 			continue;
@@ -688,9 +668,9 @@ static int add_keys(struct state *st)
 	int rc;
 
 	for (i = 0; i < st->cfg.nkeys; i++) {
-		if (st->pk_tok[i])
-			rc = ecfs_keymod_token_add(st->key_sigs[i], st->pk_tok[i],
-						   st->pk_tok_len[i]);
+		if (st->mk[i].tok)
+			rc = ecfs_keymod_token_add(st->key_sigs[i], st->mk[i].tok,
+						   st->mk[i].tok_len);
 		else
 			rc = et_derived_add(&st->keys[i]);
 		if (rc < 0) {
@@ -831,6 +811,11 @@ int main(int argc, char **argv)
 	}
 	if (add_keys(&st))
 		goto out;
+	if (!a.fake && handoff_keys(&st)) {
+		unlink_added(&st);
+		ret = EXIT_FAIL;
+		goto out;
+	}
 	flags = st.cfg.ms_set & ~st.cfg.ms_clear;
 	if (!a.fake && mount(src, dir, "ecryptfs", flags, kopts)) {
 		int e = errno;
@@ -850,9 +835,7 @@ int main(int argc, char **argv)
 out:
 	for (i = 0; i < ET_MAX_KEYS; i++) {
 		et_derived_wipe(&st.keys[i]);
-		if (st.pk_tok[i])
-			explicit_bzero(st.pk_tok[i], st.pk_tok_len[i]);
-		free(st.pk_tok[i]);
+		et_modkey_free(&st.mk[i]);
 	}
 	et_cfg_free(&st.cfg);
 	free(src);

@@ -15,8 +15,9 @@
  *    by their owner's processes, and upstream stored the PEM passphrase
  *    there in cleartext.
  *
- * A passphrase-protected key therefore needs passwd_file= so that
- * ecryptfsd can unlock it on every request; see README.md ("ecryptfsd").
+ * A passphrase-protected key is unlocked by ecryptfsd either from the
+ * passwd_file= the token names, or once with a passphrase the mount helper
+ * hands over (open_key()); see daemon/README.md.
  */
 #include "config.h"
 
@@ -739,26 +740,11 @@ static int ko_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t **b
 	if (r)
 		goto out;
 	/*
-	 * The daemon needs the key on every request.  We never put the
-	 * passphrase in the token, so a protected key needs a file ecryptfsd
-	 * can read it from again.
+	 * The passphrase never goes into the token.  With passwd_file= the
+	 * token names the file and ecryptfsd reads it again; a passphrase
+	 * given otherwise (passwd=, passwd_fd=, typed) is handed to the
+	 * daemon by the caller (open_key() through ecfs_handoff.h).
 	 */
-	if (pass.set && !ppath[0]) {
-		struct ko_pass none;
-		EVP_PKEY *probe = NULL;
-
-		pass_init(&none);
-		if (key_load(kpath, &none, &probe, NULL, 0) == -EKEYREJECTED) {
-			pass_wipe(&none);
-			ko_err(err, errlen,
-			       "openssl: %s is passphrase-protected; ecryptfsd can only use it with passwd_file= (the passphrase is never stored in the keyring)",
-			       kpath);
-			r = -EKEYREJECTED;
-			goto out;
-		}
-		pass_wipe(&none);
-		EVP_PKEY_free(probe);
-	}
 	r = key_sig_of(pk, sig);
 	if (r) {
 		ko_err(err, errlen, "openssl: cannot compute the key signature");
@@ -773,21 +759,17 @@ out:
 	return r;
 }
 
-static int ko_wrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_len,
-		   uint8_t *out, size_t out_cap, size_t *out_len, char *err, size_t errlen)
+/* RSA-OAEP encryption of @in with @pk (the caller keeps its reference). */
+static int pk_wrap(EVP_PKEY *pk, const uint8_t *in, size_t in_len, uint8_t *out,
+		   size_t out_cap, size_t *out_len, char *err, size_t errlen)
 {
 	EVP_PKEY_CTX *c = NULL;
-	EVP_PKEY *pk = NULL;
 	size_t ol = 0;
-	int r;
+	int r = -EIO;
 
 	*out_len = 0;
 	if (!in_len || in_len > ECFS_KEYMOD_MAX_PLAIN)
 		return -EINVAL;
-	r = key_load_tok(blob, blob_len, &pk, err, errlen);
-	if (r)
-		return r;
-	r = -EIO;
 	c = oaep_ctx(pk, 1);
 	if (!c || EVP_PKEY_encrypt(c, NULL, &ol, in, in_len) <= 0) {
 		ko_err(err, errlen, "openssl: RSA-OAEP encryption setup failed");
@@ -806,6 +788,20 @@ static int ko_wrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size
 out:
 	ERR_clear_error();
 	EVP_PKEY_CTX_free(c);
+	return r;
+}
+
+static int ko_wrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_len,
+		   uint8_t *out, size_t out_cap, size_t *out_len, char *err, size_t errlen)
+{
+	EVP_PKEY *pk = NULL;
+	int r;
+
+	*out_len = 0;
+	r = key_load_tok(blob, blob_len, &pk, err, errlen);
+	if (r)
+		return r;
+	r = pk_wrap(pk, in, in_len, out, out_cap, out_len, err, errlen);
 	EVP_PKEY_free(pk);
 	return r;
 }
@@ -819,25 +815,21 @@ static void ko_free_secret(uint8_t *p, size_t len)
 	free(p);
 }
 
-static int ko_unwrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_len,
-		     uint8_t **out, size_t *out_len, char *err, size_t errlen)
+/* RSA-OAEP decryption of @in with @pk (the caller keeps its reference). */
+static int pk_unwrap(EVP_PKEY *pk, const uint8_t *in, size_t in_len, uint8_t **out,
+		     size_t *out_len, char *err, size_t errlen)
 {
 	uint8_t tmp[ECFS_KEYMOD_MAX_WRAPPED] = { 0 };
 	EVP_PKEY_CTX *c = NULL;
-	EVP_PKEY *pk = NULL;
 	uint8_t *res;
 	size_t ol = sizeof(tmp);
-	int r;
+	int r = -EIO;
 
 	*out = NULL;
 	*out_len = 0;
 	if (!in_len || in_len > ECFS_KEYMOD_MAX_WRAPPED)
 		return -EINVAL;
-	r = key_load_tok(blob, blob_len, &pk, err, errlen);
-	if (r)
-		return r;
 	(void)mlock(tmp, sizeof(tmp));
-	r = -EIO;
 	c = oaep_ctx(pk, 0);
 	if (!c) {
 		ko_err(err, errlen, "openssl: RSA-OAEP decryption setup failed");
@@ -874,8 +866,84 @@ out:
 	(void)munlock(tmp, sizeof(tmp));
 	ERR_clear_error();
 	EVP_PKEY_CTX_free(c);
+	return r;
+}
+
+static int ko_unwrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_len,
+		     uint8_t **out, size_t *out_len, char *err, size_t errlen)
+{
+	EVP_PKEY *pk = NULL;
+	int r;
+
+	*out = NULL;
+	*out_len = 0;
+	r = key_load_tok(blob, blob_len, &pk, err, errlen);
+	if (r)
+		return r;
+	r = pk_unwrap(pk, in, in_len, out, out_len, err, errlen);
 	EVP_PKEY_free(pk);
 	return r;
+}
+
+/*
+ * A key unlocked with a passphrase the mount helper handed to ecryptfsd.
+ * The handle is the EVP_PKEY itself; OpenSSL frees (and clears) the RSA
+ * private values with it, in memory the daemon keeps locked.
+ */
+static int ko_open_key(const uint8_t *blob, size_t blob_len, const uint8_t *secret,
+		       size_t secret_len, void **key, char sig[ECFS_KEYMOD_SIG_HEX + 1],
+		       char *err, size_t errlen)
+{
+	struct ko_pass pass;
+	struct ko_tok t;
+	EVP_PKEY *pk = NULL;
+	int r;
+
+	*key = NULL;
+	r = tok_parse(blob, blob_len, &t);
+	if (r) {
+		ko_err(err, errlen, "openssl: malformed token blob");
+		return r;
+	}
+	if (secret_len > KO_MAX_PASS) {
+		ko_err(err, errlen, "openssl: the passphrase must be at most %d bytes", KO_MAX_PASS);
+		return -EINVAL;
+	}
+	pass_init(&pass);
+	if (secret_len) {
+		memcpy(pass.buf, secret, secret_len);
+		pass.len = secret_len;
+		pass.set = 1;
+	}
+	r = key_load(t.path, &pass, &pk, err, errlen);
+	pass_wipe(&pass);
+	if (r)
+		return r;
+	r = key_sig_of(pk, sig);
+	if (r) {
+		ko_err(err, errlen, "openssl: cannot compute the key signature");
+		EVP_PKEY_free(pk);
+		return r;
+	}
+	*key = pk;
+	return 0;
+}
+
+static int ko_wrap_key(void *key, const uint8_t *in, size_t in_len, uint8_t *out,
+		       size_t out_cap, size_t *out_len, char *err, size_t errlen)
+{
+	return pk_wrap(key, in, in_len, out, out_cap, out_len, err, errlen);
+}
+
+static int ko_unwrap_key(void *key, const uint8_t *in, size_t in_len, uint8_t **out,
+			 size_t *out_len, char *err, size_t errlen)
+{
+	return pk_unwrap(key, in, in_len, out, out_len, err, errlen);
+}
+
+static void ko_close_key(void *key)
+{
+	EVP_PKEY_free(key);
 }
 
 /* Write @pk to @path: a 0600 temporary in the same directory, then link(). */
@@ -1025,6 +1093,10 @@ static const struct ecfs_keymod_ops ko_ops = {
 	.generate = ko_generate,
 	.free_secret = ko_free_secret,
 	.release_blob = ko_release_blob,
+	.open_key = ko_open_key,
+	.wrap_key = ko_wrap_key,
+	.unwrap_key = ko_unwrap_key,
+	.close_key = ko_close_key,
 };
 
 __attribute__((visibility("default")))

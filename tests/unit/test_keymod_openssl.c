@@ -181,12 +181,49 @@ static void test_encrypted_key(void **state)
 	snprintf(pw, sizeof(pw), "%s/pass.txt", fx->data);
 	/* Protected key without any passphrase. */
 	assert_int_equal(token(fx, key, NULL, &blob, &blob_len, sig), -EKEYREJECTED);
-	/* With passwd= but no file: ecryptfsd could never unlock it. */
+	/*
+	 * With passwd= but no file: a token without any secret; only a key
+	 * opened with the passphrase (the daemon's held key) can use it.
+	 */
 	kv[0] = (struct ecfs_keymod_kv){ "keyfile", key };
 	kv[1] = (struct ecfs_keymod_kv){ "passwd", "vector-pass" };
-	assert_int_equal(fx->ops->build_token(kv, 2, &blob, &blob_len, sig, err, sizeof(err)),
-			 -EKEYREJECTED);
-	assert_non_null(strstr(err, "passwd_file"));
+	assert_int_equal(fx->ops->build_token(kv, 2, &blob, &blob_len, sig, err, sizeof(err)), 0);
+	assert_null(memmem(blob, blob_len, "vector-pass", 11));
+	botan_sig(key, "vector-pass", want);
+	assert_string_equal(sig, want);
+	{
+		static const uint8_t in[] = { 7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+					      15, 16, 0, 136 };
+		uint8_t ct[ECFS_KEYMOD_MAX_WRAPPED], *k = NULL;
+		size_t ct_len = 0, klen = 0;
+		char hsig[17];
+		void *h = NULL;
+
+		assert_true(ecfs_keymod_can_hold(fx->ops));
+		/* The token alone cannot unlock it. */
+		assert_int_equal(fx->ops->wrap(blob, blob_len, in, sizeof(in), ct, sizeof(ct),
+					       &ct_len, err, sizeof(err)), -EKEYREJECTED);
+		assert_int_equal(fx->ops->open_key(blob, blob_len, (const uint8_t *)"wrong", 5,
+						   &h, hsig, err, sizeof(err)), -EKEYREJECTED);
+		assert_null(h);
+		assert_int_equal(fx->ops->open_key(blob, blob_len, (const uint8_t *)"vector-pass",
+						   11, &h, hsig, err, sizeof(err)), 0);
+		assert_string_equal(hsig, want);
+		assert_int_equal(fx->ops->wrap_key(h, in, sizeof(in), ct, sizeof(ct), &ct_len,
+						   err, sizeof(err)), 0);
+		assert_int_equal(fx->ops->unwrap_key(h, ct, ct_len, &k, &klen, err,
+						     sizeof(err)), 0);
+		assert_int_equal(klen, sizeof(in));
+		assert_memory_equal(k, in, sizeof(in));
+		fx->ops->free_secret(k, klen);
+		ct[5] ^= 1;
+		assert_int_equal(fx->ops->unwrap_key(h, ct, ct_len, &k, &klen, err,
+						     sizeof(err)), -EBADMSG);
+		fx->ops->close_key(h);
+		assert_int_equal(fx->ops->open_key(blob, 3, NULL, 0, &h, hsig, err, sizeof(err)),
+				 -EBADMSG);
+	}
+	fx->ops->release_blob(blob, blob_len);
 	/* Wrong passphrase. */
 	kv[1] = (struct ecfs_keymod_kv){ "openssl_passwd", "wrong" };
 	assert_int_equal(fx->ops->build_token(kv, 2, &blob, &blob_len, sig, err, sizeof(err)),
