@@ -113,7 +113,8 @@ static int parse_add(struct cur *c, struct ecfs_handoff_msg *m)
 		return -EINVAL;
 	memcpy(m->alias, p, n);
 	m->alias[n] = '\0';
-	if (!ecfs_keymod_name_valid(m->alias))
+	/* A NUL inside would make the name shorter than its length field. */
+	if (strlen(m->alias) != n || !ecfs_keymod_name_valid(m->alias))
 		return -EINVAL;
 	r = take_lv(c, 1, ECFS_KEYMOD_MAX_BLOB, &m->blob, &m->blob_len);
 	if (r)

@@ -135,6 +135,10 @@ static void test_parse_errors(void **state)
 	n = frame(f, ECFS_HANDOFF_ADD, body, bn);
 	assert_int_equal(ecfs_handoff_parse(f, n, &m), -EINVAL);
 	bn = add_body(body);
+	body[19] = '\0';	/* "op\0nssl": shorter than its length field */
+	n = frame(f, ECFS_HANDOFF_ADD, body, bn);
+	assert_int_equal(ecfs_handoff_parse(f, n, &m), -EINVAL);
+	bn = add_body(body);
 	body[16] = 0;
 	n = frame(f, ECFS_HANDOFF_ADD, body, bn);
 	assert_int_equal(ecfs_handoff_parse(f, n, &m), -EINVAL);
