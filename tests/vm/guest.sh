@@ -86,6 +86,11 @@ for c in $RIG_CASES; do
 		umount -l "$m" 2>/dev/null
 	done
 	keyctl clear @u >/dev/null 2>&1
+	pkill -x ecryptfsd 2>/dev/null && sleep 1
+	if [ -e /run/rig/reload-after-case ]; then
+		rm -f /run/rig/reload-after-case
+		rmmod ecryptfs 2>/dev/null || say "could not unload ecryptfs after case $c"
+	fi
 	echo "=== RIG CASE END $c rc=$rc time=$(( $(date +%s) - start ))s"
 	[ "$rc" -eq 0 ] && echo "PASS $c" > "$result"
 done

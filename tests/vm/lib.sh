@@ -45,6 +45,18 @@ rig_load_ecryptfs() {
 	fi
 }
 
+# Load the module under test afresh with extra parameters, e.g. a longer
+# ecryptfs_message_wait_timeout for throughput cases (TCG makes an RSA
+# private-key operation slow). The rig unloads it after the case, so the
+# next case gets the run's own parameters again.
+rig_reload_ecryptfs() {
+	if grep -q '^ecryptfs ' /proc/modules; then
+		rmmod ecryptfs || rig_fail "cannot unload ecryptfs to reload it with: $*"
+	fi
+	: > /run/rig/reload-after-case
+	RIG_MODPARAMS="${RIG_MODPARAMS:-} $*" rig_load_ecryptfs
+}
+
 # Path of one of Debian's original ecryptfs-utils programs (the oracle),
 # whatever our staged install overlays on /usr.
 rig_debian() {
