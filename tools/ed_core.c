@@ -122,6 +122,24 @@ int ed_keys_add(struct ed_keys *ks, const char *pass, size_t len,
 		k->have_fnek = true;
 	}
 	ks->n++;
+	if (fnek && ks->n < ED_MAX_KEYS) {
+		/*
+		 * mount.ecryptfs (upstream's and ours) offers the mount key's
+		 * own signature as the FNEK signature, so names may also be
+		 * encrypted with the FEKEK itself: keep a second slot for it.
+		 */
+		struct ed_key *k2 = &ks->k[ks->n];
+
+		memcpy(k2->fekek, k->fekek, sizeof(k2->fekek));
+		memcpy(k2->sig, k->sig, sizeof(k2->sig));
+		rc = ecfs_fname_key_init(&k2->fnek, ecfs_cipher_by_id(ECFS_CID_AES), 0, k->fekek);
+		if (rc) {
+			OPENSSL_cleanse(k2, sizeof(*k2));
+			return rc;
+		}
+		k2->have_fnek = true;
+		ks->n++;
+	}
 	return 0;
 fail:
 	OPENSSL_cleanse(k, sizeof(*k));
