@@ -32,7 +32,8 @@ static size_t frame(uint8_t *out, uint8_t type, const uint8_t *body, size_t n)
 	out[9] = (uint8_t)(n >> 16);
 	out[10] = (uint8_t)(n >> 8);
 	out[11] = (uint8_t)n;
-	memcpy(out + 12, body, n);
+	if (n)
+		memcpy(out + 12, body, n);
 	return n + 12;
 }
 
