@@ -45,6 +45,46 @@ rig_load_ecryptfs() {
 	fi
 }
 
+# 0 when the loaded ecryptfs module is ours (it has parameters upstream's lacks).
+rig_module_is_ours() {
+	[ -e /sys/module/ecryptfs/parameters/force_async ]
+}
+
+# Load the module under test afresh (a module left loaded by an earlier case
+# may not be the one under test) and check that it is.
+rig_fresh_ecryptfs() {
+	if grep -q '^ecryptfs ' /proc/modules; then
+		rmmod ecryptfs 2>/dev/null || true
+	fi
+	rig_load_ecryptfs
+	if [ "$RIG_MODULE" = ours ] && ! rig_module_is_ours; then
+		rig_fail "the module loaded is not ours"
+	fi
+}
+
+# Swap in one module or the other within one boot (compatibility cases):
+# rig_switch_module ours|upstream
+rig_switch_module() {
+	if grep -q '^ecryptfs ' /proc/modules; then
+		rmmod ecryptfs || rig_fail "rmmod ecryptfs failed"
+	fi
+	RIG_MODULE=$1 rig_load_ecryptfs
+	case $1 in
+	ours) rig_module_is_ours || rig_fail "our module is not the one loaded" ;;
+	*) if rig_module_is_ours; then rig_fail "modprobe loaded our module"; fi ;;
+	esac
+	rig_log "loaded the $1 module"
+}
+
+# Add passphrase PASS to the user keyring with Debian's
+# ecryptfs-add-passphrase; prints the signature (two with --fnek).
+# rig_add_passphrase PASS [--fnek]
+rig_add_passphrase() {
+	# shellcheck disable=SC2086
+	printf '%s' "$1" | "$(rig_debian ecryptfs-add-passphrase)" ${2:-} - |
+		sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p'
+}
+
 # Load the module under test afresh with extra parameters, e.g. a longer
 # ecryptfs_message_wait_timeout for throughput cases (TCG makes an RSA
 # private-key operation slow). The rig unloads it after the case, so the

@@ -4,13 +4,7 @@
 # mmap, xattrs, permissions, ENOSPC; then umount and rmmod with no leaked
 # objects.  Runs against upstream too, so the expectations are upstream's.
 . "$RIG_SRC/tests/vm/lib.sh"
-# Start from a clean slate: a module left loaded by an earlier case may not
-# be the one under test.
-if grep -q '^ecryptfs ' /proc/modules; then rmmod ecryptfs 2>/dev/null || true; fi
-rig_load_ecryptfs
-if [ "$RIG_MODULE" = ours ] && [ ! -e /sys/module/ecryptfs/parameters/force_async ]; then
-	rig_fail "the module loaded is not ours"
-fi
+rig_fresh_ecryptfs
 
 if [ "$RIG_MODULE" = ours ]; then
 	rig_expect_eq "advertised features" 309 "$(cat /sys/fs/ecryptfs/version)"
@@ -18,8 +12,7 @@ if [ "$RIG_MODULE" = ours ]; then
 		rig_fail "version_str lacks passphrase"
 fi
 
-add=$(rig_debian ecryptfs-add-passphrase)
-sig=$(printf 'kmod-basic' | "$add" - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
+sig=$(rig_add_passphrase 'kmod-basic')
 [ -n "$sig" ] || rig_fail "no signature from ecryptfs-add-passphrase"
 opts="ecryptfs_sig=$sig,ecryptfs_cipher=aes,ecryptfs_key_bytes=16"
 

@@ -8,8 +8,7 @@
 
 MB=${BENCH_MB:-256}
 W=$RIG_WORK
-add=$(rig_debian ecryptfs-add-passphrase)
-sig=$(printf 'kmod-bench' | "$add" - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
+sig=$(rig_add_passphrase 'kmod-bench')
 opts="ecryptfs_sig=$sig,ecryptfs_cipher=aes,ecryptfs_key_bytes=16"
 rig_ext4 "$W/lower" $((MB * 2 + 256))
 

@@ -11,32 +11,10 @@
 W=$RIG_WORK
 CONFIGS="aes:16 aes:24 aes:32 blowfish:16 des3_ede:24 cast5:16 twofish:32 cast6:32"
 
-is_ours() { [ -e /sys/module/ecryptfs/parameters/force_async ]; }
+load() { rig_switch_module "$1"; }
 
-load() {
-	if grep -q '^ecryptfs ' /proc/modules; then
-		rmmod ecryptfs || rig_fail "rmmod ecryptfs failed"
-	fi
-	case $1 in
-	upstream)
-		modprobe ecryptfs || rig_fail "modprobe ecryptfs failed"
-		if is_ours; then rig_fail "modprobe loaded our module"; fi
-		;;
-	ours)
-		for dep in $(modinfo -F depends "$RIG_KMOD" | tr ',' ' '); do
-			modprobe "$dep"
-		done
-		insmod "$RIG_KMOD" || rig_fail "insmod $RIG_KMOD failed"
-		is_ours || rig_fail "our module is not the one loaded"
-		;;
-	esac
-	rig_log "loaded the $1 module"
-}
-
-add=$(rig_debian ecryptfs-add-passphrase)
-sig_of() { printf '%s' "$1" | "$add" - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p'; }
-sig1=$(sig_of compat-one)
-sig2=$(sig_of compat-two)
+sig1=$(rig_add_passphrase compat-one)
+sig2=$(rig_add_passphrase compat-two)
 [ -n "$sig1" ] && [ -n "$sig2" ] || rig_fail "no signatures"
 
 mnt() { # mnt LOWER CIPHER KEYBYTES SIG...

@@ -3,16 +3,9 @@
 # rig fails any case with a kernel splat), the log names the reason, and
 # the module unloads cleanly afterwards.
 . "$RIG_SRC/tests/vm/lib.sh"
-# Start from a clean slate: a module left loaded by an earlier case may not
-# be the one under test.
-if grep -q '^ecryptfs ' /proc/modules; then rmmod ecryptfs 2>/dev/null || true; fi
-rig_load_ecryptfs
-if [ "$RIG_MODULE" = ours ] && [ ! -e /sys/module/ecryptfs/parameters/force_async ]; then
-	rig_fail "the module loaded is not ours"
-fi
+rig_fresh_ecryptfs
 
-add=$(rig_debian ecryptfs-add-passphrase)
-sig=$(printf 'kmod-corrupt' | "$add" - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
+sig=$(rig_add_passphrase 'kmod-corrupt')
 opts="ecryptfs_sig=$sig,ecryptfs_cipher=aes,ecryptfs_key_bytes=16"
 W=$RIG_WORK
 L=$W/lower
@@ -70,7 +63,7 @@ dmesg > "$W/dmesg"; grep -q "lower file too short" "$W/dmesg" || rig_fail "no lo
 # A file whose key is not available gives EIO too.
 umount "$U"
 keyctl unlink "$(keyctl search @u user "$sig")" @u > /dev/null
-sig2=$(printf 'kmod-corrupt-other' | "$add" - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
+sig2=$(rig_add_passphrase 'kmod-corrupt-other')
 mount -i -t ecryptfs -o "ecryptfs_sig=$sig2,ecryptfs_cipher=aes,ecryptfs_key_bytes=16" "$L" "$U"
 if cat "$U/marker" > /dev/null 2>&1; then rig_fail "read of a corrupt file"; fi
 head -c 12000 /dev/urandom > "$W/plain"

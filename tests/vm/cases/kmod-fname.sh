@@ -6,23 +6,9 @@
 . "$RIG_SRC/tests/vm/lib.sh"
 
 W=$RIG_WORK
-is_ours() { [ -e /sys/module/ecryptfs/parameters/force_async ]; }
-load() {
-	if grep -q '^ecryptfs ' /proc/modules; then
-		rmmod ecryptfs || rig_fail "rmmod ecryptfs failed"
-	fi
-	if [ "$1" = ours ]; then
-		for dep in $(modinfo -F depends "$RIG_KMOD" | tr ',' ' '); do modprobe "$dep"; done
-		insmod "$RIG_KMOD" || rig_fail "insmod failed"
-		is_ours || rig_fail "our module is not loaded"
-	else
-		modprobe ecryptfs || rig_fail "modprobe failed"
-		if is_ours; then rig_fail "upstream module is not loaded"; fi
-	fi
-}
+load() { rig_switch_module "$1"; }
 
-add=$(rig_debian ecryptfs-add-passphrase)
-sigs=$(printf 'kmod-fname' | "$add" --fnek - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
+sigs=$(rig_add_passphrase 'kmod-fname' --fnek)
 fsig=$(echo "$sigs" | sed -n 1p)
 nsig=$(echo "$sigs" | sed -n 2p)
 [ -n "$fsig" ] && [ -n "$nsig" ] || rig_fail "no signatures from --fnek"

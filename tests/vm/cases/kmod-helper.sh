@@ -3,11 +3,7 @@
 # ecryptfs_unlink_sigs and unknown ones, must be taken as upstream takes
 # them), with and without filename encryption; also against upstream.
 . "$RIG_SRC/tests/vm/lib.sh"
-if grep -q '^ecryptfs ' /proc/modules; then rmmod ecryptfs 2>/dev/null || true; fi
-rig_load_ecryptfs
-if [ "$RIG_MODULE" = ours ] && [ ! -e /sys/module/ecryptfs/parameters/force_async ]; then
-	rig_fail "the module loaded is not ours"
-fi
+rig_fresh_ecryptfs
 export HOME=/root
 W=$RIG_WORK
 deb_mount=$(rig_debian mount.ecryptfs)

@@ -4,16 +4,9 @@
 # option such files give EIO.  Runs against upstream as well, so the
 # expectations are upstream's.
 . "$RIG_SRC/tests/vm/lib.sh"
-# Start from a clean slate: a module left loaded by an earlier case may not
-# be the one under test.
-if grep -q '^ecryptfs ' /proc/modules; then rmmod ecryptfs 2>/dev/null || true; fi
-rig_load_ecryptfs
-if [ "$RIG_MODULE" = ours ] && [ ! -e /sys/module/ecryptfs/parameters/force_async ]; then
-	rig_fail "the module loaded is not ours"
-fi
+rig_fresh_ecryptfs
 
-add=$(rig_debian ecryptfs-add-passphrase)
-sig=$(printf 'kmod-passthrough' | "$add" - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
+sig=$(rig_add_passphrase 'kmod-passthrough')
 opts="ecryptfs_sig=$sig,ecryptfs_cipher=aes,ecryptfs_key_bytes=16"
 W=$RIG_WORK
 L=$W/lower
