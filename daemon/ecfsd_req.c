@@ -103,6 +103,68 @@ err:
 	return r;
 }
 
+/*
+ * Open the key @blob names and check that it is the key @sig: the file a
+ * token points to may have been replaced since the token was made, and a
+ * new file's key must never be wrapped for (nor unwrapped with) another
+ * key.  Opening and checking one handle leaves no window between the
+ * check and its use.  Modules of ABI 1.0 have no handles and are used as
+ * they are.
+ */
+static int open_checked(const struct ecfs_keymod_ops *ops, const uint8_t *blob,
+			size_t blob_len, const char *sig, void **key, char *err, size_t errlen)
+{
+	char got[ECFS_KEYMOD_SIG_HEX + 1] = "";
+	int r;
+
+	*key = NULL;
+	r = ops->open_key(blob, blob_len, NULL, 0, key, got, err, errlen);
+	if (r)
+		return r;
+	if (strncasecmp(got, sig, ECFS_KEYMOD_SIG_HEX)) {
+		ops->close_key(*key);
+		*key = NULL;
+		snprintf(err, errlen, "the key file of key %s now holds key %s; refused", sig,
+			 got);
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+static int unwrap_tok(const struct ecfs_keymod_ops *ops, const uint8_t *blob, size_t blob_len,
+		      const char *sig, const uint8_t *enc, size_t enc_len, uint8_t **k,
+		      size_t *klen, char *err, size_t errlen)
+{
+	void *key;
+	int r;
+
+	if (!ecfs_keymod_can_hold(ops))
+		return ops->unwrap(blob, blob_len, enc, enc_len, k, klen, err, errlen);
+	r = open_checked(ops, blob, blob_len, sig, &key, err, errlen);
+	if (r)
+		return r;
+	r = ops->unwrap_key(key, enc, enc_len, k, klen, err, errlen);
+	ops->close_key(key);
+	return r;
+}
+
+static int wrap_tok(const struct ecfs_keymod_ops *ops, const uint8_t *blob, size_t blob_len,
+		    const char *sig, const uint8_t *k, size_t klen, uint8_t *enc, size_t enc_cap,
+		    size_t *enc_len, char *err, size_t errlen)
+{
+	void *key;
+	int r;
+
+	if (!ecfs_keymod_can_hold(ops))
+		return ops->wrap(blob, blob_len, k, klen, enc, enc_cap, enc_len, err, errlen);
+	r = open_checked(ops, blob, blob_len, sig, &key, err, errlen);
+	if (r)
+		return r;
+	r = ops->wrap_key(key, k, klen, enc, enc_cap, enc_len, err, errlen);
+	ops->close_key(key);
+	return r;
+}
+
 /* Tag 64: unwrap E into K, check K, answer tag 65. */
 static int do_unwrap(const struct ecfsd_backend *be, const uint8_t *data, size_t len,
 		     uint8_t *reply, size_t reply_cap, struct ecfsd_req_info *info)
@@ -129,7 +191,8 @@ static int do_unwrap(const struct ecfsd_backend *be, const uint8_t *data, size_t
 		be->put_held(be->arg);
 		ops = hops;
 	} else {
-		r = ops->unwrap(blob, blob_len, enc, enc_len, &k, &klen, err, sizeof(err));
+		r = unwrap_tok(ops, blob, blob_len, info->sig, enc, enc_len, &k, &klen, err,
+			       sizeof(err));
 	}
 	be->put_token(be->arg, tok, tok_len);
 	if (r) {
@@ -191,8 +254,8 @@ static int do_wrap(const struct ecfsd_backend *be, const uint8_t *data, size_t l
 		r = hops->wrap_key(hkey, k, klen, enc, sizeof(enc), &enc_len, err, sizeof(err));
 		be->put_held(be->arg);
 	} else {
-		r = ops->wrap(blob, blob_len, k, klen, enc, sizeof(enc), &enc_len, err,
-			      sizeof(err));
+		r = wrap_tok(ops, blob, blob_len, info->sig, k, klen, enc, sizeof(enc), &enc_len,
+			     err, sizeof(err));
 	}
 	be->put_token(be->arg, tok, tok_len);
 	if (r) {

@@ -162,7 +162,12 @@ struct ecfs_keymod_ops {
 	 *
 	 * open_key() unlocks the key @blob names with @secret (may be empty),
 	 * sets *key to a module-owned handle and @sig to the signature of the
-	 * key it opened.  -EKEYREJECTED for a wrong secret.
+	 * key it opened.  -EKEYREJECTED for a wrong secret.  With no secret
+	 * (@secret_len 0, @secret may be NULL) it opens the key as wrap()
+	 * would (e.g. reading the passphrase file the token names): ecryptfsd
+	 * serves every request of a module that has these operations through
+	 * such a handle, after checking that @sig is the signature the
+	 * request names, so a key file replaced behind a token is refused.
 	 */
 	int (*open_key)(const uint8_t *blob, size_t blob_len, const uint8_t *secret,
 			size_t secret_len, void **key, char sig[ECFS_KEYMOD_SIG_HEX + 1],

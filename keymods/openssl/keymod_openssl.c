@@ -47,12 +47,16 @@
 #define KO_ALIAS		"openssl"
 #define KO_DEFAULT_BITS		3072
 #define KO_MIN_BITS		2048
+/* Keys are refused below this on every load, as generation refuses them. */
+#define KO_MIN_LOAD_BITS	2048
 #define KO_MAX_BITS		8192
 /* Upstream reads at most this much of a passphrase; OpenSSL allows 1023. */
 #define KO_MAX_PASS		1023
 #define KO_MAX_PATH		(PATH_MAX - 1)
 /* A sane upper bound for a PEM passphrase file. */
 #define KO_MAX_PWFILE		4096
+/* A PEM RSA-8192 key with a passphrase is about 6.5 KiB. */
+#define KO_MAX_KEYFILE		65536
 
 struct ko_tok {
 	char path[PATH_MAX];
@@ -200,6 +204,45 @@ static int pass_parse(const char *buf, size_t len, struct ko_pass *p)
 	return 0;
 }
 
+/*
+ * Open a key or passphrase file for reading without ever blocking: a FIFO
+ * or a device at that path would hang the worker (and the mount helper)
+ * in open() or read().  Only regular files of at most @max bytes.
+ */
+static int ko_open_file(const char *path, const char *what, size_t max, char *err,
+			size_t errlen)
+{
+	struct stat sb;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		r = -errno;
+		ko_err(err, errlen, "openssl: cannot open %s %s: %s", what, path,
+		       strerror(errno));
+		return r;
+	}
+	if (fstat(fd, &sb)) {
+		r = -errno;
+		close(fd);
+		ko_err(err, errlen, "openssl: cannot stat %s %s: %s", what, path,
+		       strerror(-r));
+		return r;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		ko_err(err, errlen, "openssl: %s %s is not a regular file", what, path);
+		return -EINVAL;
+	}
+	if ((unsigned long long)sb.st_size > max) {
+		close(fd);
+		ko_err(err, errlen, "openssl: %s %s is too large (%lld bytes, at most %zu)", what,
+		       path, (long long)sb.st_size, max);
+		return -EFBIG;
+	}
+	return fd;
+}
+
 static int pass_read_fd(int fd, struct ko_pass *p, const char *what, char *err, size_t errlen)
 {
 	char buf[KO_MAX_PWFILE] = "";
@@ -242,21 +285,11 @@ out:
 
 static int pass_read_file(const char *path, struct ko_pass *p, char *err, size_t errlen)
 {
-	struct stat sb;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		r = -errno;
-		ko_err(err, errlen, "openssl: cannot open passphrase file %s: %s", path,
-		       strerror(errno));
-		return r;
-	}
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		ko_err(err, errlen, "openssl: passphrase file %s is not a regular file", path);
-		return -EINVAL;
-	}
+	fd = ko_open_file(path, "passphrase file", KO_MAX_PWFILE - 1, err, errlen);
+	if (fd < 0)
+		return fd;
 	r = pass_read_fd(fd, p, path, err, errlen);
 	close(fd);
 	return r;
@@ -344,25 +377,58 @@ static int key_load(const char *path, const struct ko_pass *pass, EVP_PKEY **out
 {
 	struct ko_pwcb cb = { .pass = pass };
 	EVP_PKEY *pk = NULL;
+	char *buf;
+	size_t len = 0;
 	BIO *bio;
 	int fd, r;
 
 	*out = NULL;
 	/* open() ourselves for a precise errno ("no such file", "permission denied"). */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		r = -errno;
-		ko_err(err, errlen, "openssl: cannot open key file %s: %s", path, strerror(errno));
-		return r;
-	}
-	bio = BIO_new_fd(fd, BIO_CLOSE);
-	if (!bio) {
+	fd = ko_open_file(path, "key file", KO_MAX_KEYFILE, err, errlen);
+	if (fd < 0)
+		return fd;
+	/* The PEM text may be unprotected: read it into locked memory. */
+	buf = malloc(KO_MAX_KEYFILE + 1);
+	if (!buf) {
 		close(fd);
 		return -ENOMEM;
 	}
+	(void)mlock(buf, KO_MAX_KEYFILE + 1);
+	for (;;) {
+		ssize_t n = read(fd, buf + len, KO_MAX_KEYFILE + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			ko_err(err, errlen, "openssl: cannot read key file %s: %s", path,
+			       strerror(errno));
+			goto out_buf;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > KO_MAX_KEYFILE) {
+			r = -EFBIG;
+			ko_err(err, errlen, "openssl: key file %s is too large", path);
+			goto out_buf;
+		}
+	}
+	r = -ENOMEM;
+	bio = BIO_new_mem_buf(buf, (int)len);
+	if (!bio)
+		goto out_buf;
 	pk = PEM_read_bio_PrivateKey(bio, NULL, ko_pem_cb, &cb);
 	BIO_free(bio);
 	ERR_clear_error();
+	r = 0;
+out_buf:
+	close(fd);
+	OPENSSL_cleanse(buf, KO_MAX_KEYFILE + 1);
+	(void)munlock(buf, KO_MAX_KEYFILE + 1);
+	free(buf);
+	if (r)
+		return r;
 	if (!pk) {
 		if (cb.asked && (!pass || !pass->set)) {
 			ko_err(err, errlen,
@@ -382,9 +448,11 @@ static int key_load(const char *path, const struct ko_pass *pass, EVP_PKEY **out
 		EVP_PKEY_free(pk);
 		return -EMEDIUMTYPE;
 	}
-	if (EVP_PKEY_get_bits(pk) < 1024 || EVP_PKEY_get_size(pk) > ECFS_KEYMOD_MAX_WRAPPED) {
-		ko_err(err, errlen, "openssl: the RSA key in %s has %d bits (1024-4096 usable)",
-		       path, EVP_PKEY_get_bits(pk));
+	if (EVP_PKEY_get_bits(pk) < KO_MIN_LOAD_BITS ||
+	    EVP_PKEY_get_size(pk) > ECFS_KEYMOD_MAX_WRAPPED) {
+		ko_err(err, errlen,
+		       "openssl: the RSA key in %s has %d bits; %d-4096 are accepted (make a new key with ecryptfs-generate-key)",
+		       path, EVP_PKEY_get_bits(pk), KO_MIN_LOAD_BITS);
 		EVP_PKEY_free(pk);
 		return -EMEDIUMTYPE;
 	}
@@ -413,8 +481,11 @@ struct ko_cache_ent {
 	char pwfile[PATH_MAX];
 	struct ko_fid kid, pid;
 	EVP_PKEY *pk;
+	char sig[ECFS_KEYMOD_SIG_HEX + 1];
 	unsigned long used;
 };
+
+static int key_sig_of(EVP_PKEY *pk, char sig[ECFS_KEYMOD_SIG_HEX + 1]);
 
 static pthread_mutex_t ko_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ko_cache_ent ko_cache[KO_CACHE_SLOTS];
@@ -445,7 +516,7 @@ static int fid_eq(const struct ko_fid *a, const struct ko_fid *b)
 }
 
 static EVP_PKEY *cache_get(const struct ko_tok *t, const struct ko_fid *kid,
-			   const struct ko_fid *pid)
+			   const struct ko_fid *pid, char sig[ECFS_KEYMOD_SIG_HEX + 1])
 {
 	EVP_PKEY *pk = NULL;
 	size_t i;
@@ -459,6 +530,7 @@ static EVP_PKEY *cache_get(const struct ko_tok *t, const struct ko_fid *kid,
 			continue;
 		if (EVP_PKEY_up_ref(e->pk)) {
 			pk = e->pk;
+			memcpy(sig, e->sig, sizeof(e->sig));
 			e->used = ++ko_cache_clock;
 		}
 		break;
@@ -468,7 +540,8 @@ static EVP_PKEY *cache_get(const struct ko_tok *t, const struct ko_fid *kid,
 }
 
 static void cache_put(const struct ko_tok *t, const struct ko_fid *kid,
-		      const struct ko_fid *pid, EVP_PKEY *pk)
+		      const struct ko_fid *pid, EVP_PKEY *pk,
+		      const char sig[ECFS_KEYMOD_SIG_HEX + 1])
 {
 	struct ko_cache_ent *victim = &ko_cache[0];
 	size_t i;
@@ -492,6 +565,7 @@ static void cache_put(const struct ko_tok *t, const struct ko_fid *kid,
 		victim->kid = *kid;
 		victim->pid = *pid;
 		victim->pk = pk;
+		memcpy(victim->sig, sig, sizeof(victim->sig));
 		victim->used = ++ko_cache_clock;
 	}
 	pthread_mutex_unlock(&ko_cache_lock);
@@ -510,9 +584,13 @@ static void cache_drop(void)
 	pthread_mutex_unlock(&ko_cache_lock);
 }
 
-/* Load the key a token names, reading the passphrase file it names. */
+/*
+ * Load the key a token names, reading the passphrase file it names; @sig
+ * gets the signature of the key actually loaded, so that a caller can
+ * check it is still the key the token was made for.
+ */
 static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
-			char *err, size_t errlen)
+			char sig[ECFS_KEYMOD_SIG_HEX + 1], char *err, size_t errlen)
 {
 	struct ko_fid kid, pid;
 	struct ko_tok t;
@@ -525,7 +603,7 @@ static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
 		return r;
 	}
 	if (!fid_of(t.path, &kid) && !fid_of(t.pwfile, &pid)) {
-		*pk = cache_get(&t, &kid, &pid);
+		*pk = cache_get(&t, &kid, &pid, sig);
 		if (*pk)
 			return 0;
 	}
@@ -536,9 +614,18 @@ static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
 			goto out;
 	}
 	r = key_load(t.path, &pass, pk, err, errlen);
+	if (r)
+		goto out;
+	r = key_sig_of(*pk, sig);
+	if (r) {
+		ko_err(err, errlen, "openssl: cannot compute the key signature");
+		EVP_PKEY_free(*pk);
+		*pk = NULL;
+		goto out;
+	}
 	/* Identify the files as read; a change in between only costs a reload. */
-	if (!r && !fid_of(t.path, &kid) && !fid_of(t.pwfile, &pid))
-		cache_put(&t, &kid, &pid, *pk);
+	if (!fid_of(t.path, &kid) && !fid_of(t.pwfile, &pid))
+		cache_put(&t, &kid, &pid, *pk, sig);
 out:
 	pass_wipe(&pass);
 	return r;
@@ -636,14 +723,11 @@ static int ko_key_sig(const uint8_t *blob, size_t blob_len, char sig[ECFS_KEYMOD
 	EVP_PKEY *pk;
 	int r;
 
-	r = key_load_tok(blob, blob_len, &pk, err, errlen);
+	r = key_load_tok(blob, blob_len, &pk, sig, err, errlen);
 	if (r)
 		return r;
-	r = key_sig_of(pk, sig);
-	if (r)
-		ko_err(err, errlen, "openssl: cannot compute the key signature");
 	EVP_PKEY_free(pk);
-	return r;
+	return 0;
 }
 
 /* Collect the passphrase from passwd=, passwd_fd= or passwd_file=. */
@@ -794,11 +878,12 @@ out:
 static int ko_wrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_len,
 		   uint8_t *out, size_t out_cap, size_t *out_len, char *err, size_t errlen)
 {
+	char sig[ECFS_KEYMOD_SIG_HEX + 1];
 	EVP_PKEY *pk = NULL;
 	int r;
 
 	*out_len = 0;
-	r = key_load_tok(blob, blob_len, &pk, err, errlen);
+	r = key_load_tok(blob, blob_len, &pk, sig, err, errlen);
 	if (r)
 		return r;
 	r = pk_wrap(pk, in, in_len, out, out_cap, out_len, err, errlen);
@@ -872,12 +957,13 @@ out:
 static int ko_unwrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size_t in_len,
 		     uint8_t **out, size_t *out_len, char *err, size_t errlen)
 {
+	char sig[ECFS_KEYMOD_SIG_HEX + 1];
 	EVP_PKEY *pk = NULL;
 	int r;
 
 	*out = NULL;
 	*out_len = 0;
-	r = key_load_tok(blob, blob_len, &pk, err, errlen);
+	r = key_load_tok(blob, blob_len, &pk, sig, err, errlen);
 	if (r)
 		return r;
 	r = pk_unwrap(pk, in, in_len, out, out_len, err, errlen);
@@ -908,6 +994,13 @@ static int ko_open_key(const uint8_t *blob, size_t blob_len, const uint8_t *secr
 	if (secret_len > KO_MAX_PASS) {
 		ko_err(err, errlen, "openssl: the passphrase must be at most %d bytes", KO_MAX_PASS);
 		return -EINVAL;
+	}
+	/* No secret: open the key as the token says, as wrap() would (cached). */
+	if (!secret_len) {
+		r = key_load_tok(blob, blob_len, &pk, sig, err, errlen);
+		if (!r)
+			*key = pk;
+		return r;
 	}
 	pass_init(&pass);
 	if (secret_len) {

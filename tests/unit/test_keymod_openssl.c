@@ -17,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <botan/ffi.h>
@@ -254,6 +257,104 @@ static void test_bad_keys(void **state)
 	assert_int_equal(token(fx, "", NULL, &blob, &blob_len, sig), -EINVAL);
 }
 
+/* Keys under 2048 bits are refused on load, as generation refuses them. */
+static void test_small_key_refused(void **state)
+{
+	struct fx *fx = *state;
+	struct ecfs_keymod_kv kv[1] = { { "keyfile", NULL } };
+	char key[PATH_MAX], sig[17], err[512] = "";
+	uint8_t *blob;
+	size_t blob_len;
+
+	snprintf(key, sizeof(key), "%s/rsa1024.pem", fx->data);
+	kv[0].value = key;
+	assert_int_equal(fx->ops->build_token(kv, 1, &blob, &blob_len, sig, err, sizeof(err)),
+			 -EMEDIUMTYPE);
+	assert_non_null(strstr(err, "1024 bits"));
+	assert_non_null(strstr(err, "2048"));
+}
+
+/*
+ * Run @fn in a child and give it 5 s: a key or passphrase path that is a
+ * FIFO or a device must fail at once, never block a daemon worker (or the
+ * mount helper) in open() or read().  The child's exit status is the
+ * negated return value of @fn.
+ */
+static int in_child_with_timeout(int (*fn)(struct fx *, const char *), struct fx *fx,
+				 const char *arg)
+{
+	struct timespec t = { 0, 20 * 1000 * 1000 };
+	int status, i;
+	pid_t pid;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		alarm(10);
+		_exit(-fn(fx, arg) & 0xff);
+	}
+	for (i = 0; i < 250; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			assert_true(WIFEXITED(status));
+			return -WEXITSTATUS(status);
+		}
+		nanosleep(&t, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	fail_msg("blocked on %s", arg);
+	return 0;
+}
+
+static int sig_of_keyfile(struct fx *fx, const char *path)
+{
+	uint8_t blob[PATH_MAX + 8];
+	size_t l = strlen(path) + 1;
+	char sig[17], err[512] = "";
+
+	/* A token as the keyring holds it: le16 len, path, le16 1, "". */
+	blob[0] = (uint8_t)l;
+	blob[1] = (uint8_t)(l >> 8);
+	memcpy(blob + 2, path, l);
+	blob[2 + l] = 1;
+	blob[3 + l] = 0;
+	blob[4 + l] = 0;
+	return fx->ops->key_sig(blob, l + 5, sig, err, sizeof(err));
+}
+
+static int token_keyfile(struct fx *fx, const char *path)
+{
+	uint8_t *blob = NULL;
+	size_t blob_len;
+	char sig[17];
+
+	return token(fx, path, NULL, &blob, &blob_len, sig);
+}
+
+static int token_pwfile(struct fx *fx, const char *path)
+{
+	char key[PATH_MAX], sig[17];
+	uint8_t *blob = NULL;
+	size_t blob_len;
+
+	snprintf(key, sizeof(key), "%s/rsa2048-enc.pem", fx->data);
+	return token(fx, key, path, &blob, &blob_len, sig);
+}
+
+static void test_fifo_and_device_paths(void **state)
+{
+	struct fx *fx = *state;
+	char fifo[PATH_MAX];
+
+	snprintf(fifo, sizeof(fifo), "%s/key.fifo", fx->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(in_child_with_timeout(sig_of_keyfile, fx, fifo), -EINVAL);
+	assert_int_equal(in_child_with_timeout(token_keyfile, fx, fifo), -EINVAL);
+	assert_int_equal(in_child_with_timeout(token_pwfile, fx, fifo), -EINVAL);
+	assert_int_equal(in_child_with_timeout(sig_of_keyfile, fx, "/dev/zero"), -EINVAL);
+	assert_int_equal(in_child_with_timeout(token_pwfile, fx, "/dev/zero"), -EINVAL);
+}
+
 static void test_malformed_blobs(void **state)
 {
 	struct fx *fx = *state;
@@ -393,6 +494,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_encrypted_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_blobs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_small_key_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_and_device_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generate_wrap_unwrap_botan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generate_encrypted, setup, teardown),
 	};
