@@ -7,6 +7,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -74,6 +75,68 @@ const char *ecfs_keymod_dir(void)
 	return ECFS_KEYMOD_DIR;
 }
 
+/*
+ * A module runs with the daemon's (often root's) privileges: only load
+ * one that nobody but root can have put or changed there.  The file is
+ * checked through the descriptor that is then loaded, so it cannot be
+ * swapped between the check and dlopen().
+ */
+static int trusted(const char *what, const char *path, const struct stat *sb,
+		   const char *mod, char *err, size_t errlen)
+{
+	if (sb->st_uid != 0) {
+		set_err(err, errlen,
+			"refusing key module %s: %s %s is owned by uid %u, not by root",
+			mod, what, path, (unsigned int)sb->st_uid);
+		return -EPERM;
+	}
+	if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
+		set_err(err, errlen,
+			"refusing key module %s: %s %s is writable by group or others (mode %04o)",
+			mod, what, path, (unsigned int)(sb->st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int open_trusted(const char *dir, const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd, r;
+
+	if (stat(dir, &sb)) {
+		r = -errno;
+		set_err(err, errlen, "key module directory %s: %s", dir, strerror(errno));
+		return r;
+	}
+	r = trusted("directory", dir, &sb, path, err, errlen);
+	if (r)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		r = -errno;
+		if (errno == ELOOP)
+			set_err(err, errlen, "refusing key module %s: it is a symbolic link", path);
+		return r;
+	}
+	if (fstat(fd, &sb)) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		set_err(err, errlen, "refusing key module %s: not a regular file", path);
+		return -EPERM;
+	}
+	r = trusted("file", path, &sb, path, err, errlen);
+	if (r) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 static int ops_complete(const struct ecfs_keymod_ops *o)
 {
 	return o->alias && o->params && o->build_token && o->key_sig && o->wrap &&
@@ -82,13 +145,13 @@ static int ops_complete(const struct ecfs_keymod_ops *o)
 
 int ecfs_keymod_load(const char *name, struct ecfs_keymod **out, char *err, size_t errlen)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], fdpath[64];
+	const char *dir = ecfs_keymod_dir();
 	struct ecfs_keymod *km = NULL;
 	ecfs_keymod_get_ops_fn get_ops;
 	const struct ecfs_keymod_ops *ops;
-	struct stat sb;
 	void *h;
-	int n, r;
+	int n, r, fd;
 
 	*out = NULL;
 	if (!ecfs_keymod_name_valid(name)) {
@@ -97,17 +160,30 @@ int ecfs_keymod_load(const char *name, struct ecfs_keymod **out, char *err, size
 		return -EINVAL;
 	}
 	n = snprintf(path, sizeof(path), "%s/" ECFS_KEYMOD_PREFIX "%s" ECFS_KEYMOD_SUFFIX,
-		     ecfs_keymod_dir(), name);
+		     dir, name);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
 		set_err(err, errlen, "key module path too long");
 		return -ENAMETOOLONG;
 	}
-	if (stat(path, &sb) || !S_ISREG(sb.st_mode)) {
-		set_err(err, errlen, "no key module '%s' (%s not found)", name, path);
-		return -ENOENT;
+	if (err && errlen)
+		err[0] = '\0';
+	fd = open_trusted(dir, path, err, errlen);
+	if (fd < 0) {
+		if (fd == -ENOENT) {
+			set_err(err, errlen, "no key module '%s' (%s not found)", name, path);
+		} else if (err && errlen && !err[0]) {
+			set_err(err, errlen, "cannot open key module %s: %s", path,
+				strerror(-fd));
+		}
+		return fd;
 	}
-	/* RTLD_NOW: an unresolved symbol fails here, not in the middle of a request. */
-	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	/*
+	 * RTLD_NOW: an unresolved symbol fails here, not in the middle of a
+	 * request.  Through /proc/self/fd: the file loaded is the one checked.
+	 */
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
+	close(fd);
 	if (!h) {
 		set_err(err, errlen, "cannot load key module %s: %s", path, dlerror());
 		return -ELIBBAD;

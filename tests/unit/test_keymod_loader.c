@@ -2,7 +2,10 @@
 /*
  * The key-module loader: names, the fixed directory and its test
  * override, and each refusal (missing, not a module, no entry point,
- * wrong major ABI, missing operation, alias mismatch).
+ * wrong major ABI, missing operation, alias mismatch), and the ownership
+ * rule: a module file and its directory owned by root and writable by
+ * nobody else (the tests run as root, so the build tree qualifies and a
+ * copy of a test module with other owners or modes must be refused).
  */
 #include "config.h"
 
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -82,6 +86,55 @@ static void test_refusals(void **state)
 	rmdir(dir);
 }
 
+static void test_ownership(void **state)
+{
+	char dir[] = "/tmp/ecfs-loader-XXXXXX", path[PATH_MAX], cmd[3 * PATH_MAX];
+	struct ecfs_keymod *km;
+	char err[512] = "";
+
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/libecfs-keymod-tgood.so", dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s/libecfs-keymod-tgood.so' '%s'", TESTMODS, path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(chmod(dir, 0755), 0);
+	setenv(ECFS_KEYMOD_DIR_ENV, dir, 1);
+
+	/* Root's, mode 0644 in a 0755 directory: loads. */
+	assert_int_equal(ecfs_keymod_load("tgood", &km, err, sizeof(err)), 0);
+	ecfs_keymod_unload(km);
+
+	assert_int_equal(chmod(path, 0664), 0);
+	expect_fail("tgood", -EPERM, "libecfs-keymod-tgood.so is writable by group or others");
+	assert_int_equal(chmod(path, 0646), 0);
+	expect_fail("tgood", -EPERM, "writable by group or others (mode 0646)");
+	assert_int_equal(chmod(path, 0644), 0);
+
+	assert_int_equal(chown(path, 65534, 0), 0);
+	expect_fail("tgood", -EPERM, "is owned by uid 65534, not by root");
+	assert_int_equal(chown(path, 0, 0), 0);
+
+	assert_int_equal(chmod(dir, 0775), 0);
+	expect_fail("tgood", -EPERM, "directory");
+	assert_int_equal(chmod(dir, 01777), 0);
+	expect_fail("tgood", -EPERM, "writable by group or others (mode 1777)");
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(chown(dir, 65534, 0), 0);
+	expect_fail("tgood", -EPERM, "owned by uid 65534");
+	assert_int_equal(chown(dir, 0, 0), 0);
+
+	/* A symbolic link in the directory is not followed. */
+	snprintf(cmd, sizeof(cmd), "mv '%s' '%s/real.so' && ln -s real.so '%s'", path, dir, path);
+	assert_int_equal(system(cmd), 0);
+	expect_fail("tgood", -ELOOP, "symbolic link");
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	unsetenv(ECFS_KEYMOD_DIR_ENV);
+}
+
 static void test_good_and_dir(void **state)
 {
 	struct ecfs_keymod *km;
@@ -112,6 +165,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_ownership),
 		cmocka_unit_test(test_good_and_dir),
 	};
 
