@@ -203,7 +203,7 @@ static int do_unwrap(const struct ecfsd_backend *be, const uint8_t *data, size_t
 	/* K = code || FEK || be16 sum; the kernel checks it again. */
 	r = -EBADMSG;
 	if (!k || klen < ECFS_FEK_BLOB_OVERHEAD || klen > ECFS_FEK_BLOB_MAX ||
-	    !ecfs_pkt_cipher_block_size(k[0])) {
+	    !ecfs_cipher_code_block_size(k[0])) {
 		req_log(be, LOG_WARNING, "unwrap for key %s gave no valid key blob", info->sig);
 		goto out;
 	}

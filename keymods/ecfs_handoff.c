@@ -12,6 +12,7 @@
 
 #include "ecfs_handoff.h"
 #include "ecfs_keymod_load.h"
+#include "ecryptfs_proto.h"
 
 /* How long the helper waits for the daemon (opening a PEM key is slow under emulation). */
 #define HANDOFF_TIMEOUT_MS	30000
@@ -40,19 +41,6 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static int sig_valid(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return 0;
-	}
-	return n == ECFS_KEYMOD_SIG_HEX;
-}
-
 /* A cursor over the body: every take checks the bytes are there. */
 struct cur {
 	const uint8_t *p;
@@ -74,7 +62,7 @@ static int take_sig(struct cur *c, char sig[ECFS_KEYMOD_SIG_HEX + 1])
 {
 	const uint8_t *p = take(c, ECFS_KEYMOD_SIG_HEX);
 
-	if (!p || !sig_valid((const char *)p, ECFS_KEYMOD_SIG_HEX))
+	if (!p || !ecfs_sig_text_ok((const char *)p, ECFS_KEYMOD_SIG_HEX, ECFS_SIG_ANY_CASE))
 		return -EINVAL;
 	memcpy(sig, p, ECFS_KEYMOD_SIG_HEX);
 	sig[ECFS_KEYMOD_SIG_HEX] = '\0';
@@ -185,14 +173,14 @@ int ecfs_handoff_encode(const struct ecfs_handoff_msg *m, uint8_t *out, size_t c
 		break;
 	case ECFS_HANDOFF_ADD:
 		alen = strnlen(m->alias, sizeof(m->alias));
-		if (!sig_valid(m->sig, strnlen(m->sig, sizeof(m->sig))) ||
+		if (!ecfs_sig_valid(m->sig) ||
 		    !ecfs_keymod_name_valid(m->alias) || !m->blob_len ||
 		    m->blob_len > ECFS_KEYMOD_MAX_BLOB || m->secret_len > ECFS_HANDOFF_MAX_SECRET)
 			return -EINVAL;
 		body = ECFS_KEYMOD_SIG_HEX + 1 + alen + 2 + m->blob_len + 2 + m->secret_len;
 		break;
 	case ECFS_HANDOFF_FORGET:
-		if (!sig_valid(m->sig, strnlen(m->sig, sizeof(m->sig))))
+		if (!ecfs_sig_valid(m->sig))
 			return -EINVAL;
 		body = ECFS_KEYMOD_SIG_HEX;
 		break;

@@ -13,16 +13,6 @@
 /* Possessor and owning user only, as for passphrase tokens. */
 #define ECFS_KEYMOD_KEY_PERM	0x3f3f0000u
 
-static int sig_ok(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < ECFS_SIG_SIZE_HEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[i] == '\0';
-}
-
 int ecfs_keymod_token_build(const char *alias, const char *sig, const uint8_t *blob,
 			    size_t blob_len, uint8_t **tok, size_t *tok_len)
 {
@@ -34,7 +24,7 @@ int ecfs_keymod_token_build(const char *alias, const char *sig, const uint8_t *b
 	*tok = NULL;
 	*tok_len = 0;
 	/* The kernel matches the lower-case hex it prints itself. */
-	if (!ecfs_keymod_name_valid(alias) || !sig_ok(sig))
+	if (!ecfs_keymod_name_valid(alias) || !ecfs_sig_valid_lower(sig))
 		return -EINVAL;
 	if (blob_len > ECFS_KEYMOD_MAX_BLOB)
 		return -E2BIG;
@@ -60,7 +50,7 @@ int ecfs_keymod_token_add(const char *sig, const uint8_t *tok, size_t tok_len)
 {
 	key_serial_t id;
 
-	if (!sig_ok(sig))
+	if (!ecfs_sig_valid_lower(sig))
 		return -EINVAL;
 	if (keyctl_search(KEY_SPEC_USER_KEYRING, "user", sig, 0) >= 0)
 		return 1;

@@ -12,7 +12,6 @@
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 #include <linux/string.h>
-#include <linux/ctype.h>
 #include <linux/backing-dev.h>
 
 #include "ecfs.h"
@@ -40,40 +39,28 @@ enum ecfs_opt {
 };
 
 static const struct fs_parameter_spec ecfs_param_specs[] = {
-	fsparam_string("sig", OPT_SIG),
-	fsparam_string("ecryptfs_sig", OPT_SIG),
-	fsparam_string("cipher", OPT_CIPHER),
-	fsparam_string("ecryptfs_cipher", OPT_CIPHER),
-	fsparam_u32("ecryptfs_key_bytes", OPT_KEY_BYTES),
-	fsparam_flag("ecryptfs_passthrough", OPT_PASSTHROUGH),
-	fsparam_flag("ecryptfs_xattr_metadata", OPT_XATTR_METADATA),
-	fsparam_flag("ecryptfs_encrypted_view", OPT_ENCRYPTED_VIEW),
-	fsparam_string("ecryptfs_fnek_sig", OPT_FNEK_SIG),
-	fsparam_string("ecryptfs_fn_cipher", OPT_FN_CIPHER),
-	fsparam_u32("ecryptfs_fn_key_bytes", OPT_FN_KEY_BYTES),
-	fsparam_flag("ecryptfs_unlink_sigs", OPT_UNLINK_SIGS),
-	fsparam_flag("ecryptfs_mount_auth_tok_only", OPT_AUTH_TOK_ONLY),
-	fsparam_flag("ecryptfs_check_dev_ruid", OPT_CHECK_DEV_RUID),
+	fsparam_string(ECFS_OPT_SIG_SHORT, OPT_SIG),
+	fsparam_string(ECFS_OPT_SIG, OPT_SIG),
+	fsparam_string(ECFS_OPT_CIPHER_SHORT, OPT_CIPHER),
+	fsparam_string(ECFS_OPT_CIPHER, OPT_CIPHER),
+	fsparam_u32(ECFS_OPT_KEY_BYTES, OPT_KEY_BYTES),
+	fsparam_flag(ECFS_OPT_PASSTHROUGH, OPT_PASSTHROUGH),
+	fsparam_flag(ECFS_OPT_XATTR_METADATA, OPT_XATTR_METADATA),
+	fsparam_flag(ECFS_OPT_ENCRYPTED_VIEW, OPT_ENCRYPTED_VIEW),
+	fsparam_string(ECFS_OPT_FNEK_SIG, OPT_FNEK_SIG),
+	fsparam_string(ECFS_OPT_FN_CIPHER, OPT_FN_CIPHER),
+	fsparam_u32(ECFS_OPT_FN_KEY_BYTES, OPT_FN_KEY_BYTES),
+	fsparam_flag(ECFS_OPT_UNLINK_SIGS, OPT_UNLINK_SIGS),
+	fsparam_flag(ECFS_OPT_AUTH_TOK_ONLY, OPT_AUTH_TOK_ONLY),
+	fsparam_flag(ECFS_OPT_CHECK_DEV_RUID, OPT_CHECK_DEV_RUID),
 	{}
 };
-
-static bool ecfs_valid_sig(const char *sig)
-{
-	size_t i;
-
-	if (strlen(sig) != ECFS_SIG_SIZE_HEX)
-		return false;
-	for (i = 0; i < ECFS_SIG_SIZE_HEX; i++)
-		if (!isxdigit(sig[i]))
-			return false;
-	return true;
-}
 
 static int ecfs_add_sig(struct ecfs_sb_info *sbi, const char *sig)
 {
 	struct ecfs_mount_key *mk;
 
-	if (!ecfs_valid_sig(sig)) {
+	if (!ecfs_sig_valid(sig)) {
 		pr_err("invalid signature [%s]: need %d hex digits\n", sig,
 		       ECFS_SIG_SIZE_HEX);
 		return -EINVAL;
@@ -149,7 +136,7 @@ static int ecfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		sbi->flags |= ECFS_MNT_ENCRYPTED_VIEW | ECFS_MNT_XATTR_METADATA;
 		break;
 	case OPT_FNEK_SIG:
-		if (!ecfs_valid_sig(param->string))
+		if (!ecfs_sig_valid(param->string))
 			return invalfc(fc, "invalid fnek signature");
 		strscpy(sbi->fnek_sig, param->string, sizeof(sbi->fnek_sig));
 		break;

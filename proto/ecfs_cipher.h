@@ -27,46 +27,11 @@
 
 #include <openssl/types.h>
 
-#include "ecryptfs_proto.h"	/* RFC 2440 codes ECFS_CIPHER_*, ECFS_EXTENT_SIZE */
+#include "ecfs_ciphertab.h"	/* the table; ECFS_EXTENT_SIZE */
 
 #define ECFS_CIPHER_IV_BYTES		16	/* the kernel's iv_bytes, MD5 size */
 #define ECFS_CIPHER_MAX_KEY_BYTES	ECFS_MAX_KEY_BYTES
 #define ECFS_CIPHER_MAX_BLOCK		16
-
-/* Table index; the RFC 2440 codes are the ECFS_CIPHER_* macros. */
-enum ecfs_cipher_id {
-	ECFS_CID_AES,
-	ECFS_CID_BLOWFISH,
-	ECFS_CID_DES3_EDE,
-	ECFS_CID_CAST5,
-	ECFS_CID_TWOFISH,
-	ECFS_CID_CAST6,
-	ECFS_CID_COUNT
-};
-
-struct ecfs_cipher {
-	enum ecfs_cipher_id id;
-	const char *name;		/* as the kernel spells it */
-	unsigned int block_size;
-	unsigned int min_key;		/* setkey limits of the kernel cipher */
-	unsigned int max_key;
-	unsigned int key_step;		/* valid sizes: min, min+step, ..., max */
-	uint8_t code;			/* RFC 2440 code; AES: the 128-bit one */
-};
-
-/* Table access; NULL when unknown.  Names are matched exactly. */
-const struct ecfs_cipher *ecfs_cipher_by_id(enum ecfs_cipher_id id);
-const struct ecfs_cipher *ecfs_cipher_by_name(const char *name);
-/* Any of the eight codes (7, 8 and 9 all give aes). */
-const struct ecfs_cipher *ecfs_cipher_by_code(unsigned int code);
-
-/* True when the kernel cipher accepts a key of @key_size bytes. */
-bool ecfs_cipher_key_size_ok(const struct ecfs_cipher *c, size_t key_size);
-/* RFC 2440 code for cipher + key size, or -EINVAL (e.g. aes with 20 bytes). */
-int ecfs_cipher_code(const struct ecfs_cipher *c, size_t key_size);
-/* Bytes of a tag-3 encrypted FEK for this key size, or -EINVAL when the
- * kernel could not ECB-wrap it (not a block multiple). */
-int ecfs_cipher_wrapped_size(const struct ecfs_cipher *c, size_t key_size);
 
 /* The library context holding the default and legacy providers. */
 OSSL_LIB_CTX *ecfs_crypto_libctx(void);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ecfs_hex.h"	/* ecfs_sig_to_hex() for the signatures made here */
 #include "ecryptfs_proto.h"
 
 #define ECFS_KDF_SALT_BYTES		ECFS_SALT_SIZE
@@ -55,16 +56,5 @@ int ecfs_kdf_passphrase(const void *passphrase, size_t len,
 int ecfs_kdf_fnek(const void *passphrase, size_t len,
 		  uint8_t fekek[ECFS_KDF_FEKEK_BYTES],
 		  uint8_t sig[ECFS_KDF_SIG_BYTES]);
-
-/* 16 lower-case hex digits and a NUL. */
-void ecfs_kdf_sig_to_hex(const uint8_t sig[ECFS_KDF_SIG_BYTES],
-			 char hex[ECFS_KDF_SIG_HEX_BYTES + 1]);
-
-/*
- * Parse exactly 2 * @out_len hex digits (either case) from @hex, which has
- * @len characters.  Returns 0 or -EINVAL (wrong length, non-hex digit).
- * Used for signatures (8 bytes) and salts (8 bytes).
- */
-int ecfs_kdf_from_hex(const char *hex, size_t len, uint8_t *out, size_t out_len);
 
 #endif /* ECFS_KDF_H */

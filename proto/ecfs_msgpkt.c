@@ -18,12 +18,6 @@ uint16_t ecfs_fek_checksum(const uint8_t *fek, size_t len)
 	return (uint16_t)sum;
 }
 
-static int is_hex(uint8_t c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
-}
-
 /* Appends len(v) at *pos. */
 static int put_len(uint8_t *out, size_t out_len, size_t *pos, size_t v)
 {
@@ -63,12 +57,10 @@ static int get_len(const uint8_t *in, size_t in_len, size_t *pos, size_t *v)
 static int put_sig(uint8_t *out, size_t out_len, size_t *pos,
 		   const char sig[ECFS_SIG_SIZE_HEX])
 {
-	size_t i;
 	int rc;
 
-	for (i = 0; i < ECFS_SIG_SIZE_HEX; i++)
-		if (!is_hex((uint8_t)sig[i]))
-			return -EILSEQ;
+	if (!ecfs_sig_text_ok(sig, ECFS_SIG_SIZE_HEX, ECFS_SIG_ANY_CASE))
+		return -EILSEQ;
 	rc = put_len(out, out_len, pos, ECFS_SIG_SIZE_HEX);
 	if (rc)
 		return rc;
@@ -78,7 +70,7 @@ static int put_sig(uint8_t *out, size_t out_len, size_t *pos,
 static int get_sig(const uint8_t *in, size_t in_len, size_t *pos,
 		   char sig_out[ECFS_SIG_SIZE_HEX + 1])
 {
-	size_t len, i;
+	size_t len;
 	int rc;
 
 	rc = get_len(in, in_len, pos, &len);
@@ -86,11 +78,9 @@ static int get_sig(const uint8_t *in, size_t in_len, size_t *pos,
 		return rc;
 	if (len != ECFS_SIG_SIZE_HEX)
 		return -EMSGSIZE;
-	for (i = 0; i < ECFS_SIG_SIZE_HEX; i++) {
-		if (!is_hex(in[*pos + i]))
-			return -EILSEQ;
-		sig_out[i] = (char)in[*pos + i];
-	}
+	if (!ecfs_sig_text_ok((const char *)in + *pos, len, ECFS_SIG_ANY_CASE))
+		return -EILSEQ;
+	memcpy(sig_out, in + *pos, ECFS_SIG_SIZE_HEX);
 	sig_out[ECFS_SIG_SIZE_HEX] = '\0';
 	*pos += ECFS_SIG_SIZE_HEX;
 	return 0;
@@ -105,7 +95,7 @@ static int put_blob(uint8_t *out, size_t out_len, size_t *pos,
 
 	if (b->fek_len > ECFS_MAX_KEY_BYTES)
 		return -EMSGSIZE;
-	if (!ecfs_pkt_cipher_block_size(b->cipher_code))
+	if (!ecfs_cipher_code_block_size(b->cipher_code))
 		return -EINVAL;
 	rc = put_len(out, out_len, pos, b->fek_len + ECFS_FEK_BLOB_OVERHEAD);
 	if (rc)
@@ -134,7 +124,7 @@ static int get_blob(const uint8_t *in, size_t in_len, size_t *pos,
 	    klen - ECFS_FEK_BLOB_OVERHEAD > ECFS_MAX_KEY_BYTES)
 		return -EMSGSIZE;
 	k = in + *pos;
-	if (!ecfs_pkt_cipher_block_size(k[0]))
+	if (!ecfs_cipher_code_block_size(k[0]))
 		return -EINVAL;
 	b->cipher_code = k[0];
 	b->fek_len = klen - ECFS_FEK_BLOB_OVERHEAD;

@@ -55,24 +55,6 @@ int ecfs_pktlen_encode(uint8_t *out, size_t out_len, size_t value)
 	return 2;
 }
 
-size_t ecfs_pkt_cipher_block_size(uint8_t code)
-{
-	switch (code) {
-	case ECFS_CIPHER_DES3_EDE:
-	case ECFS_CIPHER_CAST5:
-	case ECFS_CIPHER_BLOWFISH:
-		return 8;
-	case ECFS_CIPHER_AES_128:
-	case ECFS_CIPHER_AES_192:
-	case ECFS_CIPHER_AES_256:
-	case ECFS_CIPHER_TWOFISH:
-	case ECFS_CIPHER_CAST6:
-		return 16;
-	default:
-		return 0;
-	}
-}
-
 /*
  * Common head of every packet: the tag byte, then the length code, then a
  * body that must fit in the input.  Returns the offset of the body.
@@ -125,7 +107,7 @@ int ecfs_tag3_decode(const uint8_t *in, size_t in_len, struct ecfs_tag3 *t)
 	b = in + off;
 	if (b[ECFS_TAG3_OFF_VERSION] != ECFS_TAG3_VERSION)
 		return -EPROTONOSUPPORT;
-	if (!ecfs_pkt_cipher_block_size(b[ECFS_TAG3_OFF_CIPHER]))
+	if (!ecfs_cipher_code_block_size(b[ECFS_TAG3_OFF_CIPHER]))
 		return -EINVAL;
 	if (b[ECFS_TAG3_OFF_S2K] != ECFS_TAG3_S2K_ID ||
 	    b[ECFS_TAG3_OFF_HASH] != ECFS_TAG3_HASH_MD5)
@@ -152,7 +134,7 @@ int ecfs_tag3_encode(uint8_t *out, size_t out_len, const struct ecfs_tag3 *t)
 
 	if (t->enc_key_len > ECFS_TAG3_MAX_ENC_KEY)
 		return -EMSGSIZE;
-	if (!ecfs_pkt_cipher_block_size(t->cipher_code))
+	if (!ecfs_cipher_code_block_size(t->cipher_code))
 		return -EINVAL;
 	body_len = ECFS_TAG3_BODY_FIXED + t->enc_key_len;
 	off = pkt_put_head(out, out_len, ECFS_TAG_3, body_len);
@@ -255,7 +237,7 @@ int ecfs_tag1_encode(uint8_t *out, size_t out_len, const struct ecfs_tag1 *t)
 /* A filename ciphertext is one or more whole blocks of its cipher. */
 static int tag70_check(uint8_t code, size_t ct_len)
 {
-	size_t bs = ecfs_pkt_cipher_block_size(code);
+	size_t bs = ecfs_cipher_code_block_size(code);
 
 	if (!bs)
 		return -EINVAL;

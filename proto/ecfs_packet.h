@@ -45,14 +45,6 @@ int ecfs_pktlen_decode(const uint8_t *in, size_t in_len, size_t *value);
 int ecfs_pktlen_encode(uint8_t *out, size_t out_len, size_t value);
 size_t ecfs_pktlen_size(size_t value);
 
-/*
- * The codecs check cipher codes against the eight codes the kernel maps
- * (ECFS_CIPHER_DES3_EDE .. ECFS_CIPHER_CAST6, not RSA) with a private
- * table, so that they need no crypto library; the cipher table proper
- * (names, key sizes) is ecfs_cipher.h.  0 for an unknown code.
- */
-size_t ecfs_pkt_cipher_block_size(uint8_t code);
-
 /* Tag 3: passphrase-wrapped FEK. */
 struct ecfs_tag3 {
 	uint8_t cipher_code;

@@ -60,7 +60,7 @@ int ecfs_wrap_encode(const void *pass, size_t pass_len, const void *wpass, size_
 	out[0] = ECFS_WRAP_V2_MARKER;
 	out[1] = ECFS_WRAP_V2_VERSION;
 	memcpy(out + 2, salt, ECFS_SALT_SIZE);
-	ecfs_kdf_sig_to_hex(sig, sig_hex);
+	ecfs_sig_to_hex(sig, sig_hex);
 	memcpy(out + 2 + ECFS_SALT_SIZE, sig_hex, ECFS_SIG_SIZE_HEX);
 	rc = ecfs_cipher_ecb(aes, fekek, WRAP_KEY_BYTES, true, padded,
 			     out + ECFS_WRAP_V2_HDR_LEN, ct_len);
@@ -70,11 +70,6 @@ out:
 	OPENSSL_cleanse(fekek, sizeof(fekek));
 	OPENSSL_cleanse(padded, sizeof(padded));
 	return rc;
-}
-
-static int wrap_is_hex(uint8_t c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 int ecfs_wrap_decode(const uint8_t *in, size_t len, const void *wpass, size_t wpass_len,
@@ -102,7 +97,7 @@ int ecfs_wrap_decode(const uint8_t *in, size_t len, const void *wpass, size_t wp
 		hdr = ECFS_WRAP_V2_HDR_LEN;
 		salt = in + 2;
 		sig_hex = in + 2 + ECFS_SALT_SIZE;
-	} else if (wrap_is_hex(in[0])) {
+	} else if (ecfs_hex_digit_ok((char)in[0], ECFS_SIG_ANY_CASE)) {
 		ver = 1;
 		hdr = ECFS_WRAP_V1_HDR_LEN;
 		salt = v1_salt ? v1_salt : ecfs_kdf_default_salt;
@@ -116,7 +111,7 @@ int ecfs_wrap_decode(const uint8_t *in, size_t len, const void *wpass, size_t wp
 	ct_len = len - hdr;
 	if (ct_len > ECFS_WRAP_MAX_CT || ct_len % ECFS_WRAP_BLOCK)
 		return -EMSGSIZE;
-	if (ecfs_kdf_from_hex((const char *)sig_hex, ECFS_SIG_SIZE_HEX, file_sig,
+	if (ecfs_hex_decode((const char *)sig_hex, ECFS_SIG_SIZE_HEX, file_sig,
 			      sizeof(file_sig)))
 		return -EILSEQ;
 

@@ -121,6 +121,31 @@
  * ---------------------------------------------------
  * ECFS_VERSIONING_*: upstream advertises 0x177 (375) with messaging and
  * 0x135 (309) without; POLICY, HMAC and GCM are defined but never set.
+ *
+ * 10. Key signatures in text
+ * --------------------------
+ * A key is named by 16 hex digits (8 bytes).  Input may use either case:
+ * the kernel's hex2bin/simple_strtol and upstream's isxdigit() take both.
+ * Output is always lower case, because the kernel renders a signature it
+ * read from a packet with bin2hex and looks the key up by that text; a key
+ * whose keyring description is upper case is therefore never found when a
+ * file is read back, and tokens we add (key-module tokens in particular,
+ * which ecryptfsd also finds by the kernel's text) must be lower case.
+ *
+ * 11. Ciphers
+ * -----------
+ * ECFS_CIPHER_TABLE lists the data ciphers eCryptfs can name (those with an
+ * RFC 2440 code), in upstream's menu order, with the key sizes the kernel
+ * cipher's setkey accepts (min, max, step), the smallest size upstream's
+ * mount helper offers (it refuses blowfish keys under 16 bytes) and its
+ * menu of sizes.  A passphrase-wrapped FEK further needs a size that is a
+ * multiple of the block size, AES-192 excepted (section 4).
+ *
+ * 12. Mount options
+ * -----------------
+ * ECFS_OPT_* are the option names the kernel parses (and that upstream's
+ * mount helper passes on); "sig" and "cipher" are the kernel's short
+ * aliases.  Flags take no value.
  */
 #ifndef ECRYPTFS_PROTO_H
 #define ECRYPTFS_PROTO_H
@@ -411,6 +436,91 @@ struct ecryptfs_auth_tok {
 #define ECFS_AUTH_TOK_OFF_SESSION_KEY	8
 #define ECFS_AUTH_TOK_OFF_RESERVED	596
 #define ECFS_AUTH_TOK_OFF_TOKEN		628
+
+/* ---- 10. signatures in text ---- */
+#define ECFS_SIG_ANY_CASE	0
+#define ECFS_SIG_LOWER_ONLY	1
+
+/* 1 when @c is a hex digit (lower case only with ECFS_SIG_LOWER_ONLY). */
+static inline int ecfs_hex_digit_ok(char c, int rule)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
+		return 1;
+	return rule != ECFS_SIG_LOWER_ONLY && c >= 'A' && c <= 'F';
+}
+
+/* 1 when the @n bytes at @s (not NUL-terminated) are a signature. */
+static inline int ecfs_sig_text_ok(const char *s, unsigned long n, int rule)
+{
+	unsigned long i;
+
+	if (!s || n != ECFS_SIG_SIZE_HEX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!ecfs_hex_digit_ok(s[i], rule))
+			return 0;
+	return 1;
+}
+
+/* 1 when @s is exactly 16 hex digits and a NUL, either case. */
+static inline int ecfs_sig_valid(const char *s)
+{
+	return ecfs_sig_text_ok(s, ECFS_SIG_SIZE_HEX, ECFS_SIG_ANY_CASE) &&
+	       s[ECFS_SIG_SIZE_HEX] == '\0';
+}
+
+/* The same in lower case only: what the kernel looks keys up by. */
+static inline int ecfs_sig_valid_lower(const char *s)
+{
+	return ecfs_sig_text_ok(s, ECFS_SIG_SIZE_HEX, ECFS_SIG_LOWER_ONLY) &&
+	       s[ECFS_SIG_SIZE_HEX] == '\0';
+}
+
+/* ---- 11. ciphers ---- */
+/*
+ * X(ID, name, block, min_key, max_key, key_step, code, helper_min_key,
+ *   menu0, menu1, menu2): menu sizes in upstream's order, 0 = none.
+ * The code is the 128-bit one for AES (192: 8, 256: 9).
+ */
+#define ECFS_CIPHER_TABLE(X) \
+	X(AES,      "aes",      16, 16, 32, 8, ECFS_CIPHER_AES_128, 16, 16, 32, 24) \
+	X(BLOWFISH, "blowfish",  8,  4, 56, 1, ECFS_CIPHER_BLOWFISH, 16, 16, 32, 56) \
+	X(DES3_EDE, "des3_ede",  8, 24, 24, 1, ECFS_CIPHER_DES3_EDE, 24, 24, 0, 0) \
+	X(TWOFISH,  "twofish",  16, 16, 32, 8, ECFS_CIPHER_TWOFISH, 16, 16, 32, 0) \
+	X(CAST6,    "cast6",    16, 16, 32, 4, ECFS_CIPHER_CAST6, 16, 16, 32, 0) \
+	X(CAST5,    "cast5",     8,  5, 16, 1, ECFS_CIPHER_CAST5, 5, 16, 0, 0)
+
+#define ECFS_CIPHER_NAME_MAX		8	/* "blowfish", "des3_ede" */
+#define ECFS_CIPHER_MENU_SIZES		3
+
+/* Block size of the cipher with RFC 2440 code @code, 0 when none. */
+static inline unsigned int ecfs_cipher_code_block_size(unsigned int code)
+{
+	if (code == ECFS_CIPHER_AES_192 || code == ECFS_CIPHER_AES_256)
+		code = ECFS_CIPHER_AES_128;
+#define ECFS_X_BLOCK(id, nm, bs, mn, mx, st, cd, hm, m0, m1, m2) \
+	if (code == (cd))					\
+		return bs;
+	ECFS_CIPHER_TABLE(ECFS_X_BLOCK)
+#undef ECFS_X_BLOCK
+	return 0;
+}
+
+/* ---- 12. mount options (kernel names) ---- */
+#define ECFS_OPT_SIG			"ecryptfs_sig"
+#define ECFS_OPT_SIG_SHORT		"sig"
+#define ECFS_OPT_CIPHER			"ecryptfs_cipher"
+#define ECFS_OPT_CIPHER_SHORT		"cipher"
+#define ECFS_OPT_KEY_BYTES		"ecryptfs_key_bytes"
+#define ECFS_OPT_PASSTHROUGH		"ecryptfs_passthrough"
+#define ECFS_OPT_XATTR_METADATA		"ecryptfs_xattr_metadata"
+#define ECFS_OPT_ENCRYPTED_VIEW		"ecryptfs_encrypted_view"
+#define ECFS_OPT_FNEK_SIG		"ecryptfs_fnek_sig"
+#define ECFS_OPT_FN_CIPHER		"ecryptfs_fn_cipher"
+#define ECFS_OPT_FN_KEY_BYTES		"ecryptfs_fn_key_bytes"
+#define ECFS_OPT_UNLINK_SIGS		"ecryptfs_unlink_sigs"
+#define ECFS_OPT_AUTH_TOK_ONLY		"ecryptfs_mount_auth_tok_only"
+#define ECFS_OPT_CHECK_DEV_RUID		"ecryptfs_check_dev_ruid"
 
 /* ---- compile-time pins ---- */
 ECFS_BUILD_ASSERT(sizeof(struct ecfs_file_header) == ECFS_HDR_FIXED_LEN);

@@ -70,7 +70,7 @@ static void print_packets(const struct ed_meta *m)
 	for (i = 0; i < m->nkps; i++) {
 		const struct ecfs_key_packet *kp = &m->kps[i];
 
-		ecfs_kdf_sig_to_hex(kp->sig, hex);
+		ecfs_sig_to_hex(kp->sig, hex);
 		if (kp->tag == ECFS_TAG_3) {
 			const struct ecfs_tag3 *t = &kp->u.t3;
 

@@ -291,7 +291,7 @@ static int pick_fek(const struct ed_keys *ks, const struct ed_meta *m, uint8_t *
 	for (i = 0; i < m->nkps; i++) {
 		const struct ecfs_key_packet *kp = &m->kps[i];
 
-		ecfs_kdf_sig_to_hex(kp->sig, hex);
+		ecfs_sig_to_hex(kp->sig, hex);
 		if (i)
 			strcat(sigs, ", ");
 		strcat(sigs, hex);

@@ -424,16 +424,16 @@ static int prompt_cipher(struct et_mount_cfg *cfg)
 	int tries;
 
 	for (tries = 0; tries < 5; tries++) {
-		const struct et_cipher *c = NULL;
+		const struct ecfs_cipher *c = NULL;
 		ssize_t n;
 		char *end;
 		unsigned long sel;
 
 		printf("Select cipher: \n");
-		for (i = 0; i < et_cipher_count(); i++) {
-			c = et_cipher_at(i);
-			printf(" %zu) %s: blocksize = %d; min keysize = %d; max keysize = %d\n",
-			       i + 1, c->name, c->block, c->min_bytes, c->max_bytes);
+		for (i = 0; i < ECFS_CID_COUNT; i++) {
+			c = ecfs_cipher_by_id((enum ecfs_cipher_id)i);
+			printf(" %zu) %s: blocksize = %u; min keysize = %u; max keysize = %u\n",
+			       i + 1, c->name, c->block_size, c->helper_min_key, c->max_key);
 		}
 		n = et_prompt_line("Selection [aes]: ", buf, sizeof(buf));
 		if (n == -ENODATA)
@@ -442,13 +442,13 @@ static int prompt_cipher(struct et_mount_cfg *cfg)
 			continue;
 		c = NULL;
 		if (n == 0) {
-			c = et_cipher_find("aes");
+			c = ecfs_cipher_by_id(ECFS_CID_AES);
 		} else {
 			sel = strtoul(buf, &end, 10);
-			if (!*end && sel >= 1 && sel <= et_cipher_count())
-				c = et_cipher_at(sel - 1);
+			if (!*end && sel >= 1 && sel <= ECFS_CID_COUNT)
+				c = ecfs_cipher_by_id((enum ecfs_cipher_id)(sel - 1));
 			else
-				c = et_cipher_find(buf);
+				c = ecfs_cipher_by_name(buf);
 		}
 		if (c) {
 			cfg->cipher = strdup(c->name);
@@ -461,13 +461,13 @@ static int prompt_cipher(struct et_mount_cfg *cfg)
 
 static int prompt_key_bytes(struct et_mount_cfg *cfg)
 {
-	const struct et_cipher *c = et_cipher_find(cfg->cipher);
+	const struct ecfs_cipher *c = ecfs_cipher_by_name(cfg->cipher);
 	char buf[32], prompt[64];
 	int tries, i, n_opts = 0;
 
-	for (i = 0; i < 3 && c->menu_bytes[i]; i++)
+	for (i = 0; i < ECFS_CIPHER_MENU_SIZES && c->menu_key[i]; i++)
 		n_opts++;
-	snprintf(prompt, sizeof(prompt), "Selection [%d]: ", c->menu_bytes[0]);
+	snprintf(prompt, sizeof(prompt), "Selection [%u]: ", c->menu_key[0]);
 	for (tries = 0; tries < 5; tries++) {
 		ssize_t n;
 		char *end;
@@ -475,19 +475,19 @@ static int prompt_key_bytes(struct et_mount_cfg *cfg)
 
 		printf("Select key bytes: \n");
 		for (i = 0; i < n_opts; i++)
-			printf(" %d) %d\n", i + 1, c->menu_bytes[i]);
+			printf(" %d) %u\n", i + 1, c->menu_key[i]);
 		n = et_prompt_line(prompt, buf, sizeof(buf));
 		if (n == -ENODATA)
 			return -ENODATA;
 		if (n < 0)
 			continue;
 		if (n == 0) {
-			cfg->key_bytes = c->menu_bytes[0];
+			cfg->key_bytes = (int)c->menu_key[0];
 			return 0;
 		}
 		sel = strtol(buf, &end, 10);
 		if (!*end && sel >= 1 && sel <= n_opts) {
-			cfg->key_bytes = c->menu_bytes[sel - 1];
+			cfg->key_bytes = (int)c->menu_key[sel - 1];
 			return 0;
 		}
 		printf("Invalid selection [%s]\n", buf);
@@ -511,7 +511,7 @@ static int prompt_fnek_sig(struct state *st)
 			memcpy(st->cfg.fnek_sig, def, ET_SIG_HEX + 1);
 			return 0;
 		}
-		if (n > 0 && et_sig_valid(buf)) {
+		if (n > 0 && ecfs_sig_valid(buf)) {
 			memcpy(st->cfg.fnek_sig, buf, ET_SIG_HEX + 1);
 			return 0;
 		}

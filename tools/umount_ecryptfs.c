@@ -44,7 +44,7 @@ static int read_mountinfo(struct et_secret *buf)
 /* Unlink every ecryptfs_sig= and the ecryptfs_fnek_sig= of @opts. */
 static int unlink_sigs(const char *opts)
 {
-	static const char *const names[] = { "ecryptfs_sig", "ecryptfs_fnek_sig" };
+	static const char *const names[] = { ECFS_OPT_SIG, ECFS_OPT_FNEK_SIG };
 	size_t i, idx;
 	int failed = 0;
 
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ret = 0;
-	if (!strcmp(fstype, "ecryptfs") && et_opt_flag(opts, "ecryptfs_unlink_sigs") &&
+	if (!strcmp(fstype, "ecryptfs") && et_opt_flag(opts, ECFS_OPT_UNLINK_SIGS) &&
 	    unlink_sigs(opts))
 		fprintf(stderr, "Could not unlink the key(s) from your keying. Please use `keyctl unlink` if you wish to remove the key(s).\n");
 out:

@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 			passfile = optarg;
 			break;
 		case 's':
-			if (ecfs_kdf_from_hex(optarg, strlen(optarg), mk.salt, sizeof(mk.salt)))
+			if (ecfs_hex_decode(optarg, strlen(optarg), mk.salt, sizeof(mk.salt)))
 				goto usage;
 			break;
 		case 'c':

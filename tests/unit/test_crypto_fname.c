@@ -32,7 +32,7 @@ static int setup(void **state)
 	(void)state;
 	if (ecfs_kdf_fnek("foo", 3, fnek_foo, sig))
 		return -1;
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	/* The upstream FNEK signature of "foo" (ASCII salt quirk). */
 	if (strcmp(hex, "6967d0c28476ffa1") != 0)
 		return -1;

@@ -20,7 +20,7 @@
 static void unhex(const char *hex, uint8_t *out, size_t n)
 {
 	assert_int_equal(strlen(hex), 2 * n);
-	assert_int_equal(ecfs_kdf_from_hex(hex, 2 * n, out, n), 0);
+	assert_int_equal(ecfs_hex_decode(hex, 2 * n, out, n), 0);
 }
 
 struct known {
@@ -55,10 +55,10 @@ static void test_known(void **state)
 		assert_int_equal(ecfs_kdf_passphrase(known[i].pass, strlen(known[i].pass), salt,
 						     fekek, sig), 0);
 		assert_memory_equal(fekek, want, 64);
-		ecfs_kdf_sig_to_hex(sig, hex);
+		ecfs_sig_to_hex(sig, hex);
 		assert_string_equal(hex, known[i].sig);
 		assert_int_equal(ecfs_kdf_sig(fekek, sig), 0);
-		ecfs_kdf_sig_to_hex(sig, hex);
+		ecfs_sig_to_hex(sig, hex);
 		assert_string_equal(hex, known[i].sig);
 	}
 }
@@ -72,12 +72,12 @@ static void test_fnek(void **state)
 	/* Upstream passes "9988776655443322" unparsed: the salt is ASCII "99887766". */
 	assert_memory_equal(ecfs_kdf_fnek_salt, "99887766", 8);
 	assert_int_equal(ecfs_kdf_fnek("foo", 3, fekek, sig), 0);
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	assert_string_equal(hex, "6967d0c28476ffa1");
 	/* With the salt decoded properly the signature would differ. */
 	unhex("9988776655443322", salt, sizeof(salt));
 	assert_int_equal(ecfs_kdf_passphrase("foo", 3, salt, fekek, sig), 0);
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	assert_string_equal(hex, "7a75295725c311e5");
 }
 
@@ -134,15 +134,15 @@ static void test_hex(void **state)
 	uint8_t out[8];
 
 	(void)state;
-	assert_int_equal(ecfs_kdf_from_hex("253CA7e88811d184", 16, out, 8), 0);
+	assert_int_equal(ecfs_hex_decode("253CA7e88811d184", 16, out, 8), 0);
 	assert_int_equal(out[0], 0x25);
 	assert_int_equal(out[1], 0x3c);
 	assert_int_equal(out[7], 0x84);
-	assert_int_equal(ecfs_kdf_from_hex("253ca7e88811d18", 15, out, 8), -EINVAL);
-	assert_int_equal(ecfs_kdf_from_hex("253ca7e88811d1844", 17, out, 8), -EINVAL);
-	assert_int_equal(ecfs_kdf_from_hex("253ca7e88811d18g", 16, out, 8), -EINVAL);
-	assert_int_equal(ecfs_kdf_from_hex("253ca7e8 811d184", 16, out, 8), -EINVAL);
-	assert_int_equal(ecfs_kdf_from_hex(NULL, 16, out, 8), -EINVAL);
+	assert_int_equal(ecfs_hex_decode("253ca7e88811d18", 15, out, 8), -EINVAL);
+	assert_int_equal(ecfs_hex_decode("253ca7e88811d1844", 17, out, 8), -EINVAL);
+	assert_int_equal(ecfs_hex_decode("253ca7e88811d18g", 16, out, 8), -EINVAL);
+	assert_int_equal(ecfs_hex_decode("253ca7e8 811d184", 16, out, 8), -EINVAL);
+	assert_int_equal(ecfs_hex_decode(NULL, 16, out, 8), -EINVAL);
 }
 
 int main(void)

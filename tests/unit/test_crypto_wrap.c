@@ -121,7 +121,7 @@ static void test_roundtrip(void **state)
 		assert_int_equal(img[1], 0x02);
 		assert_memory_equal(img + 2, salt, 8);
 		assert_int_equal(ecfs_kdf_passphrase("login", 5, salt, fekek, sig), 0);
-		ecfs_kdf_sig_to_hex(sig, hex);
+		ecfs_sig_to_hex(sig, hex);
 		assert_memory_equal(img + 10, hex, 16);
 		/* The ciphertext is AES-128-ECB of the zero-padded passphrase. */
 		assert_int_equal(ecfs_cipher_ecb(ecfs_cipher_by_name("aes"), fekek, 16, false,

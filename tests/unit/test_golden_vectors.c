@@ -119,17 +119,17 @@ static int load_manifest(void **state)
 	/* The keys the vectors were made with, checked by their signatures. */
 	if (ecfs_kdf_passphrase("foo", 3, ecfs_kdf_default_salt, fekek_foo, sig))
 		return -1;
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	if (strcmp(hex, SIG_FOO))
 		return -1;
 	if (ecfs_kdf_passphrase("bar", 3, ecfs_kdf_default_salt, fekek_bar, sig))
 		return -1;
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	if (strcmp(hex, SIG_BAR))
 		return -1;
 	if (ecfs_kdf_fnek("foo", 3, fn, sig))
 		return -1;
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	if (strcmp(hex, SIG_FNEK))
 		return -1;
 	if (ecfs_fname_key_init(&fnek_foo, ecfs_cipher_by_name("aes"), 16, fn))
@@ -209,7 +209,7 @@ static void check_file(const struct vec *v, const char *sig, const uint8_t *feke
 		char all[64] = "";
 
 		for (i = 0; i < n; i++) {
-			ecfs_kdf_sig_to_hex(kps[i].sig, hex);
+			ecfs_sig_to_hex(kps[i].sig, hex);
 			if (i)
 				strcat(all, ",");
 			strcat(all, hex);
@@ -257,7 +257,7 @@ static void check_names(const struct vec *v)
 		char hex[17];
 
 		assert_int_equal(ecfs_fname_peek(comp, strlen(comp), sig, NULL), 0);
-		ecfs_kdf_sig_to_hex(sig, hex);
+		ecfs_sig_to_hex(sig, hex);
 		assert_string_equal(hex, v->fnek_sig);
 		assert_int_equal(ecfs_fname_decrypt(&fnek_foo, comp, strlen(comp),
 						    ECFS_FNAME_VERIFY, out, sizeof(out),

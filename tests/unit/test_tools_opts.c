@@ -412,13 +412,20 @@ static void test_kernel_opts_refusals(void **state)
 
 static void test_cipher_table(void **state)
 {
-	assert_int_equal(et_cipher_count(), 6);
-	assert_string_equal(et_cipher_at(0)->name, "aes");
-	assert_true(et_cipher_key_ok(et_cipher_find("aes"), 24));
-	assert_false(et_cipher_key_ok(et_cipher_find("aes"), 20));
-	assert_true(et_cipher_key_ok(et_cipher_find("blowfish"), 56));
-	assert_false(et_cipher_key_ok(et_cipher_find("des3_ede"), 16));
-	assert_null(et_cipher_find("serpent"));
+	/* upstream's menu: six ciphers, aes first, its sizes 16, 32, 24 */
+	assert_int_equal(ECFS_CID_COUNT, 6);
+	assert_string_equal(ecfs_cipher_by_id(0)->name, "aes");
+	assert_int_equal(ecfs_cipher_by_id(0)->menu_key[2], 24);
+	assert_string_equal(ecfs_cipher_by_id(ECFS_CID_COUNT - 1)->name, "cast5");
+	assert_true(ecfs_cipher_helper_key_ok(ecfs_cipher_by_name("aes"), 24));
+	assert_false(ecfs_cipher_helper_key_ok(ecfs_cipher_by_name("aes"), 20));
+	assert_true(ecfs_cipher_helper_key_ok(ecfs_cipher_by_name("blowfish"), 56));
+	/* the kernel takes 8-byte blowfish keys; upstream's helper does not */
+	assert_true(ecfs_cipher_key_size_ok(ecfs_cipher_by_name("blowfish"), 8));
+	assert_false(ecfs_cipher_helper_key_ok(ecfs_cipher_by_name("blowfish"), 8));
+	assert_true(ecfs_cipher_helper_key_ok(ecfs_cipher_by_name("cast5"), 5));
+	assert_false(ecfs_cipher_helper_key_ok(ecfs_cipher_by_name("des3_ede"), 16));
+	assert_null(ecfs_cipher_by_name("serpent"));
 }
 
 int main(void)

@@ -10,28 +10,12 @@
 
 #include "et_authtok.h"
 
-int et_sig_valid(const char *s)
-{
-	size_t i;
-
-	if (!s)
-		return 0;
-	for (i = 0; i < ET_SIG_HEX; i++) {
-		char c = s[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		      (c >= 'A' && c <= 'F')))
-			return 0;
-	}
-	return s[ET_SIG_HEX] == '\0';
-}
-
 int et_authtok_build(uint8_t *tok, size_t tok_len, const uint8_t *fekek,
 		     const char *sig, const uint8_t *salt)
 {
 	struct ecryptfs_auth_tok at;
 
-	if (!tok || tok_len != sizeof(at) || !fekek || !salt || !et_sig_valid(sig))
+	if (!tok || tok_len != sizeof(at) || !fekek || !salt || !ecfs_sig_valid(sig))
 		return -EINVAL;
 
 	memset(&at, 0, sizeof(at));
@@ -71,7 +55,7 @@ int et_authtok_parse(const uint8_t *tok, size_t tok_len, char sig[ET_SIG_HEX + 1
 	}
 	memcpy(sig, at.token.password.signature, ET_SIG_HEX);
 	sig[ET_SIG_HEX] = '\0';
-	if (!et_sig_valid(sig))
+	if (!ecfs_sig_valid(sig))
 		rc = -EPROTO;
 out:
 	explicit_bzero(&at, sizeof(at));

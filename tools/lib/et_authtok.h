@@ -35,7 +35,4 @@ int et_authtok_build(uint8_t *tok, size_t tok_len, const uint8_t *fekek,
  */
 int et_authtok_parse(const uint8_t *tok, size_t tok_len, char sig[ET_SIG_HEX + 1]);
 
-/* 1 when @s is exactly 16 hex digits (either case), else 0. */
-int et_sig_valid(const char *s);
-
 #endif /* ET_AUTHTOK_H */

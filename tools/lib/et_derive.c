@@ -27,7 +27,7 @@ int et_derive(const char *pass, size_t len, const uint8_t *salt, int fnek, struc
 		et_derived_wipe(d);
 		return rc;
 	}
-	ecfs_kdf_sig_to_hex(sig, d->sig);
+	ecfs_sig_to_hex(sig, d->sig);
 	return 0;
 }
 

@@ -185,7 +185,7 @@ int et_sigcache_append(const char *path, const char *sig)
 	char *dir, *slash;
 	int fd, rc = 0;
 
-	if (!et_sig_valid(sig))
+	if (!ecfs_sig_valid(sig))
 		return -EINVAL;
 	dir = strdup(path);
 	if (!dir)

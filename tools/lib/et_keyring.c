@@ -20,7 +20,7 @@ long et_key_find(const char *sig)
 {
 	long id;
 
-	if (!et_sig_valid(sig))
+	if (!ecfs_sig_valid(sig))
 		return -EINVAL;
 	id = keyctl_search(KEY_SPEC_USER_KEYRING, "user", sig, 0);
 	if (id < 0)
@@ -96,7 +96,7 @@ int et_key_list(int (*fn)(const char *sig, long serial, void *arg), void *arg)
 		/* "type;uid;gid;perm;description" */
 		type = desc;
 		name = strrchr(desc, ';');
-		if (name && !strncmp(type, "user;", 5) && et_sig_valid(name + 1))
+		if (name && !strncmp(type, "user;", 5) && ecfs_sig_valid(name + 1))
 			rc = fn(name + 1, ids[i], arg);
 		free(desc);
 		if (rc)

@@ -31,7 +31,7 @@ size_t et_lower_file_sigs(const unsigned char *buf, size_t len, int xattr,
 				 MAX_FILE_KEYS, &n) < 0)
 		return 0;
 	for (i = 0; i < n && i < max; i++)
-		ecfs_kdf_sig_to_hex(kps[i].sig, out[i]);
+		ecfs_sig_to_hex(kps[i].sig, out[i]);
 	explicit_bzero(kps, sizeof(kps));
 	return i < max ? i : max;
 }

@@ -16,75 +16,14 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "ecfs_hex.h"
 #include "et_opts.h"
-
-static const struct et_cipher ciphers[] = {
-	/* Upstream's menu order; key sizes are what the kernel accepts. */
-	{ "aes",	16, 16, 32, { 16, 32, 24 } },
-	{ "blowfish",	8,  16, 56, { 16, 32, 56 } },
-	{ "des3_ede",	8,  24, 24, { 24, 0, 0 } },
-	{ "twofish",	16, 16, 32, { 16, 32, 0 } },
-	{ "cast6",	16, 16, 32, { 16, 32, 0 } },
-	{ "cast5",	8,  5,  16, { 16, 0, 0 } },
-};
-
-size_t et_cipher_count(void)
-{
-	return sizeof(ciphers) / sizeof(ciphers[0]);
-}
-
-const struct et_cipher *et_cipher_at(size_t i)
-{
-	return i < et_cipher_count() ? &ciphers[i] : NULL;
-}
-
-const struct et_cipher *et_cipher_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < et_cipher_count(); i++)
-		if (!strcmp(ciphers[i].name, name))
-			return &ciphers[i];
-	return NULL;
-}
-
-int et_cipher_key_ok(const struct et_cipher *c, int bytes)
-{
-	if (bytes < c->min_bytes || bytes > c->max_bytes)
-		return 0;
-	/* AES and Twofish only have 128/192/256-bit keys; CAST6 steps by 32 bits. */
-	if (!strcmp(c->name, "aes") || !strcmp(c->name, "twofish"))
-		return bytes % 8 == 0;
-	if (!strcmp(c->name, "cast6"))
-		return bytes % 4 == 0;
-	return 1;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int et_hex_to_salt(const char *hex, uint8_t salt[ET_SALT_BYTES])
 {
-	size_t i;
-
-	if (!hex || strlen(hex) != 2 * ET_SALT_BYTES)
+	if (!hex)
 		return -EINVAL;
-	for (i = 0; i < ET_SALT_BYTES; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		salt[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	return ecfs_hex_decode(hex, strlen(hex), salt, ET_SALT_BYTES);
 }
 
 static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -334,22 +273,22 @@ static const struct opt_def opt_defs[] = {
 	{ "passphrase_type", O_PW_TYPE, A_VALUE, 0 },
 	{ "passphrase_salt", O_SALT, A_VALUE, 0 },
 	{ "salt", O_SALT, A_VALUE, 0 },
-	{ "ecryptfs_sig", O_SIG, A_VALUE, 0 },
-	{ "sig", O_SIG, A_VALUE, 0 },
-	{ "ecryptfs_cipher", O_CIPHER, A_VALUE, 0 },
-	{ "cipher", O_CIPHER, A_VALUE, 0 },
-	{ "ecryptfs_key_bytes", O_KEY_BYTES, A_VALUE, 0 },
-	{ "ecryptfs_passthrough", O_PASSTHROUGH, A_BOOL, 0 },
+	{ ECFS_OPT_SIG, O_SIG, A_VALUE, 0 },
+	{ ECFS_OPT_SIG_SHORT, O_SIG, A_VALUE, 0 },
+	{ ECFS_OPT_CIPHER, O_CIPHER, A_VALUE, 0 },
+	{ ECFS_OPT_CIPHER_SHORT, O_CIPHER, A_VALUE, 0 },
+	{ ECFS_OPT_KEY_BYTES, O_KEY_BYTES, A_VALUE, 0 },
+	{ ECFS_OPT_PASSTHROUGH, O_PASSTHROUGH, A_BOOL, 0 },
 	{ "ecryptfs_xattr", O_XATTR, A_BOOL, 0 },
-	{ "ecryptfs_xattr_metadata", O_XATTR_META, A_BOOL, 0 },
-	{ "ecryptfs_encrypted_view", O_ENC_VIEW, A_BOOL, 0 },
+	{ ECFS_OPT_XATTR_METADATA, O_XATTR_META, A_BOOL, 0 },
+	{ ECFS_OPT_ENCRYPTED_VIEW, O_ENC_VIEW, A_BOOL, 0 },
 	{ "ecryptfs_enable_filename_crypto", O_FNE, A_BOOL, 0 },
-	{ "ecryptfs_fnek_sig", O_FNEK_SIG, A_VALUE, 0 },
-	{ "ecryptfs_fn_cipher", O_FN_CIPHER, A_VALUE, 0 },
-	{ "ecryptfs_fn_key_bytes", O_FN_KEY_BYTES, A_VALUE, 0 },
-	{ "ecryptfs_unlink_sigs", O_UNLINK_SIGS, A_NONE, 0 },
-	{ "ecryptfs_mount_auth_tok_only", O_AUTH_TOK_ONLY, A_NONE, 0 },
-	{ "ecryptfs_check_dev_ruid", O_CHECK_DEV_RUID, A_NONE, 0 },
+	{ ECFS_OPT_FNEK_SIG, O_FNEK_SIG, A_VALUE, 0 },
+	{ ECFS_OPT_FN_CIPHER, O_FN_CIPHER, A_VALUE, 0 },
+	{ ECFS_OPT_FN_KEY_BYTES, O_FN_KEY_BYTES, A_VALUE, 0 },
+	{ ECFS_OPT_UNLINK_SIGS, O_UNLINK_SIGS, A_NONE, 0 },
+	{ ECFS_OPT_AUTH_TOK_ONLY, O_AUTH_TOK_ONLY, A_NONE, 0 },
+	{ ECFS_OPT_CHECK_DEV_RUID, O_CHECK_DEV_RUID, A_NONE, 0 },
 	{ "no_sig_cache", O_NO_SIG_CACHE, A_NONE, 0 },
 	{ "verbosity", O_VERBOSITY, A_VALUE, 0 },
 	{ "verbose", O_VERBOSE, A_NONE, 0 },
@@ -589,7 +528,7 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 		return set_str(&k->salt_hex, v);
 	}
 	case O_SIG:
-		if (!et_sig_valid(v)) {
+		if (!ecfs_sig_valid(v)) {
 			set_err(err, "%s: option '%s' needs a 16-hex-digit signature, not '%s'",
 				src_name(src), d->name, v);
 			return -EINVAL;
@@ -602,7 +541,7 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 		return 0;
 	case O_CIPHER:
 	case O_FN_CIPHER:
-		if (!et_cipher_find(v)) {
+		if (!ecfs_cipher_by_name(v)) {
 			set_err(err, "%s: option '%s': unknown cipher '%s' (use aes, blowfish, des3_ede, twofish, cast6 or cast5)",
 				src_name(src), d->name, v);
 			return -EINVAL;
@@ -634,7 +573,7 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 		cfg->fne = b;
 		return 0;
 	case O_FNEK_SIG:
-		if (!et_sig_valid(v)) {
+		if (!ecfs_sig_valid(v)) {
 			set_err(err, "%s: option '%s' needs a 16-hex-digit signature, not '%s'",
 				src_name(src), d->name, v);
 			return -EINVAL;
@@ -868,9 +807,9 @@ int et_cfg_missing(const struct et_mount_cfg *cfg, char **missing)
 			       i + 1);
 	}
 	if (!cfg->cipher)
-		sb_add(&b, ", ", "ecryptfs_cipher=");
+		sb_add(&b, ", ", ECFS_OPT_CIPHER "=");
 	if (!cfg->key_bytes)
-		sb_add(&b, ", ", "ecryptfs_key_bytes=");
+		sb_add(&b, ", ", ECFS_OPT_KEY_BYTES "=");
 	if (b.oom) {
 		free(b.s);
 		return -ENOMEM;
@@ -893,7 +832,7 @@ int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ET_SIG_HE
 		       char **opts, char **err)
 {
 	char all[2 * ET_MAX_KEYS][ET_SIG_HEX + 1];
-	const struct et_cipher *c, *fc;
+	const struct ecfs_cipher *c, *fc;
 	struct strbuf b = { 0 };
 	const char *fnek = NULL;
 	size_t n = 0, i;
@@ -903,21 +842,21 @@ int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ET_SIG_HE
 		set_err(err, "a mandatory option is missing (key, ecryptfs_cipher= or ecryptfs_key_bytes=)");
 		return -EINVAL;
 	}
-	c = et_cipher_find(cfg->cipher);
-	if (!c || !et_cipher_key_ok(c, cfg->key_bytes)) {
-		set_err(err, "ecryptfs_key_bytes=%d is not a valid key size for cipher %s",
+	c = ecfs_cipher_by_name(cfg->cipher);
+	if (!c || !ecfs_cipher_helper_key_ok(c, (size_t)cfg->key_bytes)) {
+		set_err(err, ECFS_OPT_KEY_BYTES "=%d is not a valid key size for cipher %s",
 			cfg->key_bytes, cfg->cipher);
 		return -EINVAL;
 	}
-	fc = cfg->fn_cipher ? et_cipher_find(cfg->fn_cipher) : c;
-	if (cfg->fn_key_bytes && (!fc || !et_cipher_key_ok(fc, cfg->fn_key_bytes))) {
-		set_err(err, "ecryptfs_fn_key_bytes=%d is not a valid key size for cipher %s",
+	fc = cfg->fn_cipher ? ecfs_cipher_by_name(cfg->fn_cipher) : c;
+	if (cfg->fn_key_bytes && (!fc || !ecfs_cipher_helper_key_ok(fc, (size_t)cfg->fn_key_bytes))) {
+		set_err(err, ECFS_OPT_FN_KEY_BYTES "=%d is not a valid key size for cipher %s",
 			cfg->fn_key_bytes, fc ? fc->name : "?");
 		return -EINVAL;
 	}
 	if (cfg->fn_cipher && !cfg->fn_key_bytes && fc != c &&
-	    !et_cipher_key_ok(fc, cfg->key_bytes)) {
-		set_err(err, "ecryptfs_fn_cipher=%s needs ecryptfs_fn_key_bytes= (ecryptfs_key_bytes=%d does not fit it)",
+	    !ecfs_cipher_helper_key_ok(fc, (size_t)cfg->key_bytes)) {
+		set_err(err, ECFS_OPT_FN_CIPHER "=%s needs " ECFS_OPT_FN_KEY_BYTES "= (" ECFS_OPT_KEY_BYTES "=%d does not fit it)",
 			cfg->fn_cipher, cfg->key_bytes);
 		return -EINVAL;
 	}
@@ -943,28 +882,28 @@ int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ET_SIG_HE
 	}
 
 	for (i = 0; i < n; i++)
-		sb_add(&b, ",", "ecryptfs_sig=%s", all[i]);
-	sb_add(&b, ",", "ecryptfs_cipher=%s", cfg->cipher);
-	sb_add(&b, ",", "ecryptfs_key_bytes=%d", cfg->key_bytes);
+		sb_add(&b, ",", ECFS_OPT_SIG "=%s", all[i]);
+	sb_add(&b, ",", ECFS_OPT_CIPHER "=%s", cfg->cipher);
+	sb_add(&b, ",", ECFS_OPT_KEY_BYTES "=%d", cfg->key_bytes);
 	if (cfg->passthrough == 1)
-		sb_add(&b, ",", "ecryptfs_passthrough");
+		sb_add(&b, ",", ECFS_OPT_PASSTHROUGH);
 	if (cfg->xattr == 1)
-		sb_add(&b, ",", "ecryptfs_xattr_metadata");
+		sb_add(&b, ",", ECFS_OPT_XATTR_METADATA);
 	if (cfg->encrypted_view == 1)
-		sb_add(&b, ",", "ecryptfs_encrypted_view");
+		sb_add(&b, ",", ECFS_OPT_ENCRYPTED_VIEW);
 	if (fnek) {
-		sb_add(&b, ",", "ecryptfs_fnek_sig=%s", fnek);
+		sb_add(&b, ",", ECFS_OPT_FNEK_SIG "=%s", fnek);
 		if (cfg->fn_cipher)
-			sb_add(&b, ",", "ecryptfs_fn_cipher=%s", cfg->fn_cipher);
+			sb_add(&b, ",", ECFS_OPT_FN_CIPHER "=%s", cfg->fn_cipher);
 		if (cfg->fn_key_bytes)
-			sb_add(&b, ",", "ecryptfs_fn_key_bytes=%d", cfg->fn_key_bytes);
+			sb_add(&b, ",", ECFS_OPT_FN_KEY_BYTES "=%d", cfg->fn_key_bytes);
 	}
 	/* Upstream always asks umount.ecryptfs to drop the keys again. */
-	sb_add(&b, ",", "ecryptfs_unlink_sigs");
+	sb_add(&b, ",", ECFS_OPT_UNLINK_SIGS);
 	if (cfg->auth_tok_only)
-		sb_add(&b, ",", "ecryptfs_mount_auth_tok_only");
+		sb_add(&b, ",", ECFS_OPT_AUTH_TOK_ONLY);
 	if (cfg->check_dev_ruid)
-		sb_add(&b, ",", "ecryptfs_check_dev_ruid");
+		sb_add(&b, ",", ECFS_OPT_CHECK_DEV_RUID);
 	for (i = 0; i < cfg->lsm.n; i++) {
 		if (cfg->lsm.v[i].value)
 			sb_add(&b, ",", "%s=%s", cfg->lsm.v[i].name, cfg->lsm.v[i].value);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ecfs_ciphertab.h"	/* the cipher table the prompts and checks use */
 #include "et_authtok.h"
 
 #define ET_MAX_KEYS		8
@@ -141,21 +142,6 @@ int et_cfg_missing(const struct et_mount_cfg *cfg, char **missing);
  */
 int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ET_SIG_HEX + 1],
 		       char **opts, char **err);
-
-/* Cipher table shared with the prompts. */
-struct et_cipher {
-	const char *name;
-	int block;
-	int min_bytes;
-	int max_bytes;
-	int menu_bytes[3];	/* key sizes offered by the prompt, 0-terminated */
-};
-
-const struct et_cipher *et_cipher_find(const char *name);
-const struct et_cipher *et_cipher_at(size_t i);
-size_t et_cipher_count(void);
-/* 1 when @bytes is a key size the kernel accepts for @c. */
-int et_cipher_key_ok(const struct et_cipher *c, int bytes);
 
 /* Parse exactly 16 hex digits into 8 bytes. 0 or -EINVAL. */
 int et_hex_to_salt(const char *hex, uint8_t salt[ET_SALT_BYTES]);
