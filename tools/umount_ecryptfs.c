@@ -29,18 +29,6 @@ static void usage(void)
 	fprintf(stderr, "\teCryptfs umount helper\n\tusage: umount [ecryptfs mount point]\n");
 }
 
-static int read_mountinfo(struct et_secret *buf)
-{
-	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	int rc;
-
-	if (fd < 0)
-		return -errno;
-	rc = et_read_all_fd(fd, buf);
-	close(fd);
-	return rc;
-}
-
 /* Unlink every ecryptfs_sig= and the ecryptfs_fnek_sig= of @opts. */
 static int unlink_sigs(const char *opts)
 {
@@ -69,9 +57,9 @@ static int unlink_sigs(const char *opts)
 
 int main(int argc, char **argv)
 {
-	struct et_secret mi = { 0 };
 	const char *arg = NULL;
-	char *fstype = NULL, *opts = NULL, *dir = NULL;
+	char *fstype = NULL, *opts = NULL, *dir = NULL, *mi = NULL;
+	size_t mi_len = 0;
 	int flags = 0, i, rc, ret = 1;
 
 	for (i = 1; i < argc; i++) {
@@ -111,9 +99,9 @@ int main(int argc, char **argv)
 	if (!dir)
 		goto out;
 
-	rc = read_mountinfo(&mi);
+	rc = et_mountinfo_read("/proc/self/mountinfo", &mi, &mi_len);
 	if (!rc)
-		rc = et_mountinfo_find(mi.buf, mi.len, dir, &fstype, &opts);
+		rc = et_mountinfo_find(mi, mi_len, dir, &fstype, &opts);
 	if (rc == -ENOENT) {
 		fprintf(stderr, "%s: %s: not mounted\n", PROG, dir);
 		goto out;
@@ -125,7 +113,8 @@ int main(int argc, char **argv)
 	if (strcmp(fstype, "ecryptfs"))
 		fprintf(stderr, "%s: warning: %s is a %s mount, not ecryptfs\n", PROG, dir, fstype);
 
-	if (umount2(dir, flags)) {
+	/* dir is canonical: a symlink found there now was swapped in since. */
+	if (umount2(dir, flags | UMOUNT_NOFOLLOW)) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, dir, strerror(errno));
 		goto out;
 	}
@@ -134,7 +123,7 @@ int main(int argc, char **argv)
 	    unlink_sigs(opts))
 		fprintf(stderr, "Could not unlink the key(s) from your keying. Please use `keyctl unlink` if you wish to remove the key(s).\n");
 out:
-	et_secret_free(&mi);
+	free(mi);
 	free(fstype);
 	free(opts);
 	free(dir);

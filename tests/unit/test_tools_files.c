@@ -129,6 +129,36 @@ static void test_mountinfo(void **state)
 	assert_int_equal(et_mountinfo_find(mountinfo, 60, "/mnt/my dir", &type, &opts), -ENOENT);
 }
 
+/* A mountinfo of 400 mounts (~60 KiB) is read whole and searched to its end. */
+static void test_mountinfo_large(void **state)
+{
+	char path[] = "/tmp/ecfs-mountinfo-XXXXXX", *buf, *type, *opts;
+	size_t len;
+	FILE *f;
+	int fd, i;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	for (i = 0; i < 400; i++)
+		fprintf(f, "%d 1 0:%d / /srv/many/mount-point-number-%04d rw,relatime shared:%d - tmpfs tmpfs rw,size=1024k,inode64\n",
+			100 + i, 50 + i, i, i);
+	fprintf(f, "999 1 0:999 / /srv/last rw - ecryptfs /srv/lower rw,ecryptfs_sig=0011223344556677,ecryptfs_unlink_sigs\n");
+	fclose(f);
+	assert_int_equal(et_mountinfo_read(path, &buf, &len), 0);
+	unlink(path);
+	assert_true(len > 0xa000);
+	assert_int_equal(strlen(buf), len);
+	assert_int_equal(et_mountinfo_find(buf, len, "/srv/last", &type, &opts), 0);
+	assert_string_equal(type, "ecryptfs");
+	assert_true(et_opt_flag(opts, "ecryptfs_unlink_sigs"));
+	free(type);
+	free(opts);
+	free(buf);
+	assert_int_equal(et_mountinfo_read("/nonexistent/mountinfo", &buf, &len), -ENOENT);
+}
+
 static void test_sigcache(void **state)
 {
 	char dir[] = "/tmp/test_tools_sc.XXXXXX", path[300], sub[64];
@@ -171,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_read_line),
 		cmocka_unit_test(test_read_all_limits),
 		cmocka_unit_test(test_mountinfo),
+		cmocka_unit_test(test_mountinfo_large),
 		cmocka_unit_test(test_sigcache),
 		cmocka_unit_test(test_lower_file_sigs_rejects_plain),
 	};

@@ -2,10 +2,58 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "et_mountinfo.h"
+
+int et_mountinfo_read(const char *path, char **buf, size_t *len)
+{
+	size_t cap = 64 * 1024, n = 0;
+	char *b = NULL, *nb;
+	int fd, rc;
+
+	*buf = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r;
+
+		if (!b || n + 1 >= cap) {
+			if (b)
+				cap *= 2;
+			nb = realloc(b, cap);
+			if (!nb) {
+				rc = -ENOMEM;
+				goto fail;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+fail:
+	close(fd);
+	free(b);
+	return rc;
+}
 
 /* Copy a field, undoing the kernel's \ooo escapes of space, tab, \n and \\. */
 static char *unescape(const char *s, size_t len)

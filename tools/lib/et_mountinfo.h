@@ -6,6 +6,13 @@
 #include <stddef.h>
 
 /*
+ * Read all of @path (a /proc table such as /proc/self/mountinfo, which
+ * has no size limit: a few hundred mounts make it hundreds of KiB) into a
+ * NUL-terminated malloc()ed *@buf of *@len bytes.  Returns 0 or -errno.
+ */
+int et_mountinfo_read(const char *path, char **buf, size_t *len);
+
+/*
  * In the mountinfo text @buf (@len bytes), find the topmost (last listed)
  * mount whose mount point is @dir and return copies of its filesystem type
  * and its superblock options. Returns 0, -ENOENT (not mounted) or -ENOMEM.
