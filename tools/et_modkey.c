@@ -76,6 +76,10 @@ int et_modkey_prepare(const char *prog, const struct et_keyspec *k, int may_prom
 	int rc;
 
 	memset(mk, 0, sizeof(*mk));
+	if (k->keyfile)
+		et_warn_exposed(prog, "key file", k->keyfile, -1);
+	if (k->method == ET_PW_FILE)
+		et_warn_exposed(prog, "passphrase file", k->pw_value, -1);
 	rc = ecfs_keymod_load(k->module, &km, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", prog, err);

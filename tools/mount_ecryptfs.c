@@ -6,9 +6,14 @@
  * command line wins). Missing mandatory options are asked for on a
  * terminal in upstream's order; without one the helper names them all and
  * fails. Passphrase keys go to the user keyring; the mount is done with
- * mount(2) so no secret ever reaches another program's command line, and
- * the kernel options never contain one. On any failure the keys this run
- * added are unlinked again.
+ * the new mount API (fsopen/fsmount/move_mount) so no secret ever reaches
+ * another program's command line, and the kernel options never contain
+ * one. On any failure the keys this run added are unlinked again.
+ *
+ * The mount point and the lower directory are opened once, without
+ * following symbolic links, and the mount goes through those descriptors:
+ * a directory swapped for a symlink between the checks and the mount
+ * cannot redirect it (see mount_fds()).
  */
 #include "config.h"
 
@@ -20,9 +25,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <dirent.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 #include "ecryptfs_proto.h"
 #include "keymods/ecfs_keymod_token.h"
@@ -51,13 +61,28 @@ struct args {
 	int verbose;
 };
 
+/* One key= of the mount: a passphrase key or a key-module key. */
+struct mkey {
+	char sig[ET_SIG_HEX + 1];
+	struct et_derived pass;	/* passphrase key: the derived key */
+	struct et_modkey mod;	/* key-module key: its keyring token (mod.tok) */
+	int added;		/* this run put it into the keyring */
+};
+
+/* A directory opened once, never through a symlink. */
+struct mdir {
+	char *path;		/* canonical path */
+	int fd;			/* O_PATH descriptor of it */
+};
+
 struct state {
+	int argc;
+	char **argv;
+	struct args a;
 	struct et_mount_cfg cfg;
-	struct et_derived keys[ET_MAX_KEYS];
-	char key_sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];
-	int added[ET_MAX_KEYS];
-	/* Keyring tokens of key=MODULE keys (NULL for passphrase keys). */
-	struct et_modkey mk[ET_MAX_KEYS];
+	struct mkey keys[ET_MAX_KEYS];
+	struct mdir lower, mnt;
+	char *kopts;
 	int interactive;
 	unsigned int version;
 };
@@ -192,10 +217,11 @@ static int load_options(struct args *a, struct et_mount_cfg *out)
 	rc = et_rcfile_read(&rcpath, &rcbuf, &rclen);
 	if (rc) {
 		fprintf(stderr, "%s: cannot read %s: %s\n", PROG, rcpath ? rcpath : "~/.ecryptfsrc",
-			strerror(-rc));
+			rc == -EINVAL ? "not a regular file" : strerror(-rc));
 		goto out;
 	}
 	if (rcbuf) {
+		et_warn_exposed(PROG, "option file", rcpath, -1);
 		rc = et_opts_tokenize(rcbuf, rclen, 1, &rl, &err);
 		if (!rc)
 			rc = et_cfg_apply(&rc_cfg, &rl, ET_SRC_RC, &err);
@@ -242,13 +268,13 @@ static int get_passphrase(struct state *st, size_t i, struct et_secret *pw)
 	case ET_PW_DIRECT:
 		return et_secret_set(pw, k->pw_value, strlen(k->pw_value));
 	case ET_PW_FILE:
-		fd = open(k->pw_value, O_RDONLY | O_CLOEXEC);
+		fd = et_open_regular(k->pw_value);
 		if (fd < 0) {
-			rc = -errno;
 			fprintf(stderr, "%s: cannot open passphrase file %s: %s\n", PROG,
-				k->pw_value, strerror(errno));
-			return rc;
+				k->pw_value, fd == -EINVAL ? "not a regular file" : strerror(-fd));
+			return fd;
 		}
+		et_warn_exposed(PROG, "passphrase file", k->pw_value, fd);
 		/* fall through */
 	case ET_PW_FD:
 		if (fd < 0)
@@ -347,7 +373,7 @@ static int handoff_keys(struct state *st)
 	int rc;
 
 	for (i = 0; i < st->cfg.nkeys; i++) {
-		rc = et_modkey_handoff(PROG, &st->mk[i]);
+		rc = et_modkey_handoff(PROG, &st->keys[i].mod);
 		if (rc)
 			return rc;
 	}
@@ -364,25 +390,34 @@ static int derive_keys(struct state *st)
 		uint8_t salt[ET_SALT_BYTES];
 		const char *salt_hex = st->cfg.keys[i].salt_hex;
 
+		struct mkey *mk = &st->keys[i];
+
+		/*
+		 * We scrub our own argv, but mount(8) keeps the option string
+		 * in its /proc/PID/cmdline for as long as we run.
+		 */
+		if (st->cfg.keys[i].pw_from_cmdline)
+			fprintf(stderr, "WARNING: a passphrase given with %s on the command line can be read by other users in the process list (mount(8) shows it until the mount is done); use %s instead.\n",
+				st->cfg.keys[i].module ? "passwd= or openssl_passwd=" :
+				"passwd= or passphrase_passwd=",
+				st->cfg.keys[i].module ? "passwd_file= or passwd_fd=" :
+				"passphrase_passwd_file= or passphrase_passwd_fd=");
 		if (st->cfg.keys[i].module) {
 			rc = et_modkey_prepare(PROG, &st->cfg.keys[i], !st->cfg.no_prompt,
-					       &st->mk[i]);
-			if (!rc)
-				memcpy(st->key_sigs[i], st->mk[i].sig, sizeof(st->key_sigs[i]));
+					       &mk->mod);
 			if (rc)
 				return rc;
+			memcpy(mk->sig, mk->mod.sig, sizeof(mk->sig));
 			continue;
 		}
 
-		if (st->cfg.keys[i].pw_from_cmdline)
-			fprintf(stderr, "WARNING: a passphrase given with passwd= or passphrase_passwd= on the command line can be read by other users in the process list; use passphrase_passwd_file= or passphrase_passwd_fd= instead.\n");
 		et_hex_to_salt(salt_hex ? salt_hex : ET_DEFAULT_SALT_HEX, salt);
 		rc = et_secret_alloc(&pw, ET_MAX_PASSPHRASE);
 		if (rc)
 			return rc;
 		rc = get_passphrase(st, i, &pw);
 		if (!rc) {
-			rc = et_derive(pw.buf, pw.len, salt, 0, &st->keys[i]);
+			rc = et_derive(pw.buf, pw.len, salt, 0, &mk->pass);
 			if (rc)
 				fprintf(stderr, "%s: key derivation failed: %s\n", PROG,
 					strerror(-rc));
@@ -390,7 +425,7 @@ static int derive_keys(struct state *st)
 		et_secret_free(&pw);
 		if (rc)
 			return rc;
-		memcpy(st->key_sigs[i], st->keys[i].sig, sizeof(st->key_sigs[i]));
+		memcpy(mk->sig, mk->pass.sig, sizeof(mk->sig));
 	}
 	return 0;
 }
@@ -497,7 +532,7 @@ static int prompt_key_bytes(struct et_mount_cfg *cfg)
 
 static int prompt_fnek_sig(struct state *st)
 {
-	const char *def = st->cfg.nkeys ? st->key_sigs[0] : st->cfg.sigs[0];
+	const char *def = st->cfg.nkeys ? st->keys[0].sig : st->cfg.sigs[0];
 	char buf[64], prompt[96];
 	int tries;
 
@@ -563,7 +598,7 @@ static int is_our_key(const struct state *st, const char *sig)
 	size_t i;
 
 	for (i = 0; i < st->cfg.nkeys; i++)
-		if (!strcmp(st->key_sigs[i], sig))
+		if (!strcmp(st->keys[i].sig, sig))
 			return 1;
 	return 0;
 }
@@ -652,13 +687,15 @@ static void unlink_added(struct state *st)
 	for (i = 0; i < st->cfg.nkeys; i++) {
 		int rc;
 
-		if (!st->added[i])
+		struct mkey *mk = &st->keys[i];
+
+		if (!mk->added)
 			continue;
-		rc = et_key_unlink(st->key_sigs[i]);
+		rc = et_key_unlink(mk->sig);
 		if (rc && rc != -ENOKEY)
 			fprintf(stderr, "%s: could not remove key %s from the keyring again\n",
-				PROG, st->key_sigs[i]);
-		st->added[i] = 0;
+				PROG, mk->sig);
+		mk->added = 0;
 	}
 }
 
@@ -668,40 +705,172 @@ static int add_keys(struct state *st)
 	int rc;
 
 	for (i = 0; i < st->cfg.nkeys; i++) {
-		if (st->mk[i].tok)
-			rc = ecfs_keymod_token_add(st->key_sigs[i], st->mk[i].tok,
-						   st->mk[i].tok_len);
+		struct mkey *mk = &st->keys[i];
+
+		if (mk->mod.tok)
+			rc = ecfs_keymod_token_add(mk->sig, mk->mod.tok, mk->mod.tok_len);
 		else
-			rc = et_derived_add(&st->keys[i]);
+			rc = et_derived_add(&mk->pass);
 		if (rc < 0) {
 			fprintf(stderr, "%s: cannot add key %s to the user keyring: %s\n", PROG,
-				st->key_sigs[i], strerror(-rc));
+				mk->sig, strerror(-rc));
 			unlink_added(st);
 			return rc;
 		}
-		st->added[i] = rc == 0;
+		mk->added = rc == 0;
 	}
 	return 0;
 }
 
-static int check_dir(const char *what, const char *path, char **real)
+/*
+ * Open the canonical path of @path as an O_PATH descriptor, refusing any
+ * symbolic link on the way (openat2 RESOLVE_NO_SYMLINKS; on kernels
+ * without openat2, O_NOFOLLOW on the last component): realpath() just
+ * resolved them all, so one found now was put there since.
+ */
+static int open_dir(const char *what, const char *path, struct mdir *d)
 {
-	struct stat sb;
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	int e;
 
-	*real = realpath(path, NULL);
-	if (!*real || stat(*real, &sb)) {
+	d->fd = -1;
+	d->path = realpath(path, NULL);
+	if (!d->path) {
 		fprintf(stderr, "%s: %s %s: %s\n", PROG, what, path, strerror(errno));
-		free(*real);
-		*real = NULL;
 		return -ENOENT;
 	}
-	if (!S_ISDIR(sb.st_mode)) {
+	d->fd = (int)syscall(SYS_openat2, AT_FDCWD, d->path, &how, sizeof(how));
+	if (d->fd < 0 && errno == ENOSYS)
+		d->fd = open(d->path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d->fd >= 0)
+		return 0;
+	e = errno;
+	if (e == ENOTDIR)
 		fprintf(stderr, "%s: %s %s is not a directory\n", PROG, what, path);
-		free(*real);
-		*real = NULL;
-		return -ENOTDIR;
+	else if (e == ELOOP)
+		fprintf(stderr, "%s: %s %s changed into a symbolic link while mounting; not mounting\n",
+			PROG, what, d->path);
+	else
+		fprintf(stderr, "%s: %s %s: %s\n", PROG, what, path, strerror(e));
+	return -e;
+}
+
+static void close_dir(struct mdir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->path);
+	d->path = NULL;
+	d->fd = -1;
+}
+
+/* Mount flags of mount(2) as fsmount()/move_mount() attributes. */
+static unsigned int mount_attrs(unsigned long flags)
+{
+	static const struct { unsigned long ms; unsigned int attr; } map[] = {
+		{ MS_RDONLY, MOUNT_ATTR_RDONLY },	{ MS_NOSUID, MOUNT_ATTR_NOSUID },
+		{ MS_NODEV, MOUNT_ATTR_NODEV },		{ MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+		{ MS_NOATIME, MOUNT_ATTR_NOATIME },	{ MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+		{ MS_STRICTATIME, MOUNT_ATTR_STRICTATIME },
+	};
+	unsigned int attr = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (flags & map[i].ms)
+			attr |= map[i].attr;
+	return attr;
+}
+
+/* The kernel options one by one, as mount(2) would have passed them. */
+static int config_opts(int fsfd, unsigned long flags, const char *kopts)
+{
+	static const struct { unsigned long ms; const char *name; } sbf[] = {
+		{ MS_RDONLY, "ro" }, { MS_SYNCHRONOUS, "sync" }, { MS_DIRSYNC, "dirsync" },
+		{ MS_LAZYTIME, "lazytime" }, { MS_MANDLOCK, "mand" },
+	};
+	char *copy, *tok, *save = NULL;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(sbf) / sizeof(sbf[0]); i++)
+		if ((flags & sbf[i].ms) && fsconfig(fsfd, FSCONFIG_SET_FLAG, sbf[i].name, NULL, 0))
+			return -errno;
+	copy = strdup(kopts);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (eq)
+			*eq = '\0';
+		if (eq ? fsconfig(fsfd, FSCONFIG_SET_STRING, tok, eq + 1, 0) :
+			 fsconfig(fsfd, FSCONFIG_SET_FLAG, tok, NULL, 0))
+			rc = -errno;
 	}
-	return 0;
+	explicit_bzero(copy, strlen(kopts));
+	free(copy);
+	return rc;
+}
+
+/*
+ * The kernel's eCryptfs takes its lower directory as a path string (the
+ * mount's source, shown in /proc/self/mountinfo) and looks it up itself,
+ * following symlinks.  So: create the mount detached (fsopen/fsmount),
+ * check that its root is the lower directory we opened, and only then
+ * attach it to the mount point's descriptor (move_mount).  A path swapped
+ * in between gives a mount that is dropped unattached.  eCryptfs reports
+ * its root with the lower directory's inode number, mode, owner, link
+ * count and times, refreshed on every stat, and the lower file system's
+ * statfs id: equal inode numbers and equal ctimes to the nanosecond (which
+ * nobody can set) identify the directory even across two tmpfs instances,
+ * whose roots share inode numbers and report no file system id.
+ */
+static int mount_fds(const struct state *st, unsigned long flags)
+{
+	struct stat ls, ms;
+	struct statfs lf, mf;
+	int fsfd, mfd = -1, rc;
+
+	fsfd = fsopen("ecryptfs", FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		return -errno;
+	rc = config_opts(fsfd, flags, st->kopts);
+	if (!rc && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", st->lower.path, 0))
+		rc = -errno;
+	if (!rc && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		rc = -errno;
+	if (!rc) {
+		mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, mount_attrs(flags));
+		if (mfd < 0)
+			rc = -errno;
+	}
+	close(fsfd);
+	if (rc)
+		return rc;
+	if (fstat(st->lower.fd, &ls) || fstat(mfd, &ms) || fstatfs(st->lower.fd, &lf) ||
+	    fstatfs(mfd, &mf)) {
+		rc = -errno;
+		goto out;
+	}
+	if (ls.st_ino != ms.st_ino || ls.st_mode != ms.st_mode || ls.st_uid != ms.st_uid ||
+	    ls.st_gid != ms.st_gid || ls.st_ctim.tv_sec != ms.st_ctim.tv_sec ||
+	    ls.st_ctim.tv_nsec != ms.st_ctim.tv_nsec ||
+	    memcmp(&lf.f_fsid, &mf.f_fsid, sizeof(lf.f_fsid))) {
+		fprintf(stderr, "%s: the lower directory %s changed while mounting; not mounting\n",
+			PROG, st->lower.path);
+		rc = -ESTALE;
+		goto out;
+	}
+	if (move_mount(mfd, "", st->mnt.fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+		       MOVE_MOUNT_T_EMPTY_PATH))
+		rc = -errno;
+out:
+	close(mfd);
+	return rc;
 }
 
 static void print_opts(const char *opts)
@@ -718,131 +887,234 @@ static void print_opts(const char *opts)
 	}
 }
 
-int main(int argc, char **argv)
-{
-	struct state st;
-	struct args a;
-	char *src = NULL, *dir = NULL, *kopts = NULL, *err = NULL, *missing = NULL;
-	unsigned long flags;
-	size_t i;
-	int rc, ret = EXIT_USAGE;
 
-	memset(&st, 0, sizeof(st));
-	et_cfg_init(&st.cfg);
-	/* Keep passphrases and derived keys out of swap. */
+/* ---- the steps of a mount, in order; each returns 0 or an exit status ---- */
+
+/* Keep secrets out of swap and out of core files. */
+static int step_protect(struct state *st)
+{
+	struct rlimit no_core = { 0, 0 };
+
 	if (mlockall(MCL_CURRENT | MCL_FUTURE))
 		fprintf(stderr, "%s: warning: cannot lock memory (%s); secrets are still wiped after use\n",
 			PROG, strerror(errno));
+	if (setrlimit(RLIMIT_CORE, &no_core) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		fprintf(stderr, "%s: warning: cannot disable core dumps: %s\n", PROG,
+			strerror(errno));
+	return 0;
+}
 
-	if (parse_args(argc, argv, &a))
-		goto out;
-	rc = load_options(&a, &st.cfg);
-	if (rc)
-		goto out;
-	if (st.cfg.remount) {
+static int step_args(struct state *st)
+{
+	return parse_args(st->argc, st->argv, &st->a) ? EXIT_USAGE : 0;
+}
+
+static int step_options(struct state *st)
+{
+	if (load_options(&st->a, &st->cfg))
+		return EXIT_USAGE;
+	if (st->cfg.remount) {
 		fprintf(stderr, "When remounting eCryptfs, you need to pass the mount utility the -i parameter to avoid calling the mount helper\n");
-		goto out;
+		return EXIT_USAGE;
 	}
-	if (check_dir("lower directory", a.src, &src) || check_dir("mount point", a.dir, &dir))
-		goto out;
+	return 0;
+}
 
-	st.version = kernel_version_bits();
-	st.interactive = et_stdin_is_tty() && !st.cfg.no_prompt && st.cfg.verbosity != 0;
-	rc = et_cfg_missing(&st.cfg, &missing);
+static int step_dirs(struct state *st)
+{
+	if (open_dir("lower directory", st->a.src, &st->lower) ||
+	    open_dir("mount point", st->a.dir, &st->mnt))
+		return EXIT_USAGE;
+	return 0;
+}
+
+/* Can we ask for what is missing? Without a terminal, name it all and stop. */
+static int step_missing(struct state *st)
+{
+	char *missing = NULL;
+	int rc;
+
+	st->version = kernel_version_bits();
+	st->interactive = et_stdin_is_tty() && !st->cfg.no_prompt && st->cfg.verbosity != 0;
+	rc = et_cfg_missing(&st->cfg, &missing);
 	if (rc)
-		goto out;
-	if (missing && !st.interactive) {
+		return EXIT_USAGE;
+	if (missing && !st->interactive) {
 		fprintf(stderr, "%s: missing mandatory mount options (%s): %s\n", PROG,
 			et_stdin_is_tty() ? "prompting is off" : "no terminal to ask on", missing);
-		goto out;
+		rc = EXIT_USAGE;
 	}
-
-	rc = derive_keys(&st);
-	if (rc)
-		goto out;
-	if (st.interactive) {
-		rc = prompt_missing(&st);
-		if (rc == -ENODATA) {
-			fprintf(stderr, "%s: end of input while asking for mount options\n", PROG);
-			goto out;
-		}
-		if (rc) {
-			fprintf(stderr, "%s: no valid answer given\n", PROG);
-			goto out;
-		}
-	}
-	if (check_named_sigs(&st))
-		goto out;
-	rc = et_cfg_kernel_opts(&st.cfg, st.key_sigs, &kopts, &err);
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", PROG, err ? err : strerror(-rc));
-		goto out;
-	}
-	rc = et_lowercheck(src, st.key_sigs, st.cfg.nkeys, st.cfg.sigs, st.cfg.nsigs,
-			   &err);
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", PROG, err ? err : strerror(-rc));
-		goto out;
-	}
-	if (st.cfg.verbosity != 0 || a.verbose)
-		print_opts(kopts);
-	if (st.interactive && !st.cfg.no_sig_cache) {
-		for (i = 0; i < st.cfg.nkeys; i++) {
-			rc = process_sig_cache(st.key_sigs[i]);
-			if (rc == -ECANCELED)
-				goto out;
-			if (rc)
-				goto out;
-		}
-	}
-
-	for (i = 0; i < st.cfg.nkeys; i++) {
-		if (!st.cfg.keys[i].module || a.fake)
-			continue;
-		/* Without a daemon every file operation would fail with EIO later. */
-		rc = daemon_running();
-		if (rc == 0) {
-			fprintf(stderr, "%s: key %s (key=%s) needs ecryptfsd running as uid %u; start it first (systemctl start ecryptfsd, or ecryptfsd -f)\n",
-				PROG, st.key_sigs[i], st.cfg.keys[i].module, (unsigned int)geteuid());
-			ret = EXIT_FAIL;
-			goto out;
-		}
-		break;
-	}
-	if (add_keys(&st))
-		goto out;
-	if (!a.fake && handoff_keys(&st)) {
-		unlink_added(&st);
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	flags = st.cfg.ms_set & ~st.cfg.ms_clear;
-	if (!a.fake && mount(src, dir, "ecryptfs", flags, kopts)) {
-		int e = errno;
-
-		printf("Error mounting eCryptfs: [%d] %s\n", -e, strerror(e));
-		if (e == ENODEV)
-			printf("Try ``modprobe ecryptfs''\n");
-		else if (e == EINVAL)
-			printf("The kernel refused the mount options; see dmesg for its reason\n");
-		unlink_added(&st);
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	if (st.cfg.verbosity != 0 || a.verbose)
-		printf("Mounted eCryptfs\n");
-	ret = 0;
-out:
-	for (i = 0; i < ET_MAX_KEYS; i++) {
-		et_derived_wipe(&st.keys[i]);
-		et_modkey_free(&st.mk[i]);
-	}
-	et_cfg_free(&st.cfg);
-	free(src);
-	free(dir);
-	free(kopts);
-	free(err);
 	free(missing);
+	return rc;
+}
+
+static int step_keys(struct state *st)
+{
+	return derive_keys(st) ? EXIT_USAGE : 0;
+}
+
+static int step_prompt(struct state *st)
+{
+	int rc;
+
+	if (!st->interactive)
+		return 0;
+	rc = prompt_missing(st);
+	if (rc == -ENODATA) {
+		fprintf(stderr, "%s: end of input while asking for mount options\n", PROG);
+		return EXIT_USAGE;
+	}
+	if (rc) {
+		fprintf(stderr, "%s: no valid answer given\n", PROG);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int step_named_sigs(struct state *st)
+{
+	return check_named_sigs(st) ? EXIT_USAGE : 0;
+}
+
+/* The kernel's option string, then upstream's checks of the lower files. */
+static int step_kernel_opts(struct state *st)
+{
+	char sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];
+	char *err = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ET_MAX_KEYS; i++)
+		memcpy(sigs[i], st->keys[i].sig, sizeof(sigs[i]));
+	rc = et_cfg_kernel_opts(&st->cfg, sigs, &st->kopts, &err);
+	if (!rc)
+		rc = et_lowercheck(st->lower.path, sigs, st->cfg.nkeys, st->cfg.sigs,
+				   st->cfg.nsigs, &err);
+	if (rc)
+		fprintf(stderr, "%s: %s\n", PROG, err ? err : strerror(-rc));
+	free(err);
+	if (rc)
+		return EXIT_USAGE;
+	if (st->cfg.verbosity != 0 || st->a.verbose)
+		print_opts(st->kopts);
+	return 0;
+}
+
+static int step_sig_cache(struct state *st)
+{
+	size_t i;
+
+	if (!st->interactive || st->cfg.no_sig_cache)
+		return 0;
+	for (i = 0; i < st->cfg.nkeys; i++)
+		if (process_sig_cache(st->keys[i].sig))
+			return EXIT_USAGE;
+	return 0;
+}
+
+/* Without a daemon every file operation on a key-module key fails with EIO later. */
+static int step_daemon(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->cfg.nkeys && !st->a.fake; i++) {
+		if (!st->cfg.keys[i].module)
+			continue;
+		if (daemon_running())
+			return 0;
+		fprintf(stderr, "%s: key %s (key=%s) needs ecryptfsd running as uid %u; start it first (systemctl start ecryptfsd, or ecryptfsd -f)\n",
+			PROG, st->keys[i].sig, st->cfg.keys[i].module, (unsigned int)geteuid());
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int step_add_keys(struct state *st)
+{
+	if (add_keys(st))
+		return EXIT_USAGE;
+	if (!st->a.fake && handoff_keys(st)) {
+		unlink_added(st);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int step_mount(struct state *st)
+{
+	unsigned long flags = st->cfg.ms_set & ~st->cfg.ms_clear;
+	char target[64];
+	int rc;
+
+	if (st->a.fake)
+		return 0;
+	rc = mount_fds(st, flags);
+	if (rc == -ENOSYS) {
+		/* No new mount API: the target still through its descriptor. */
+		snprintf(target, sizeof(target), "/proc/self/fd/%d", st->mnt.fd);
+		rc = mount(st->lower.path, target, "ecryptfs", flags, st->kopts) ? -errno : 0;
+	}
+	if (rc) {
+		if (rc != -ESTALE) {
+			printf("Error mounting eCryptfs: [%d] %s\n", rc, strerror(-rc));
+			if (rc == -ENODEV)
+				printf("Try ``modprobe ecryptfs''\n");
+			else if (rc == -EINVAL)
+				printf("The kernel refused the mount options; see dmesg for its reason\n");
+		}
+		unlink_added(st);
+		return EXIT_FAIL;
+	}
+	if (st->cfg.verbosity != 0 || st->a.verbose)
+		printf("Mounted eCryptfs\n");
+	return 0;
+}
+
+static int (*const mount_steps[])(struct state *st) = {
+	step_protect,
+	step_args,
+	step_options,
+	step_dirs,
+	step_missing,
+	step_keys,
+	step_prompt,
+	step_named_sigs,
+	step_kernel_opts,
+	step_sig_cache,
+	step_daemon,
+	step_add_keys,
+	step_mount,
+};
+
+static void state_free(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < ET_MAX_KEYS; i++) {
+		et_derived_wipe(&st->keys[i].pass);
+		et_modkey_free(&st->keys[i].mod);
+	}
+	et_cfg_free(&st->cfg);
+	close_dir(&st->lower);
+	close_dir(&st->mnt);
+	free(st->kopts);
+}
+
+int main(int argc, char **argv)
+{
+	struct state st;
+	size_t i;
+	int ret = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.argc = argc;
+	st.argv = argv;
+	st.lower.fd = -1;
+	st.mnt.fd = -1;
+	et_cfg_init(&st.cfg);
+	for (i = 0; i < sizeof(mount_steps) / sizeof(mount_steps[0]) && !ret; i++)
+		ret = mount_steps[i](&st);
+	state_free(&st);
 	fflush(stdout);
 	return ret;
 }

@@ -54,6 +54,39 @@ fail:
 	return rc;
 }
 
+int et_open_regular(const char *path)
+{
+	struct stat st;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+int et_warn_exposed(const char *prog, const char *what, const char *path, int fd)
+{
+	struct stat st;
+
+	if (fd >= 0 ? fstat(fd, &st) : stat(path, &st))
+		return 0;
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & (S_IRGRP | S_IROTH)))
+		return 0;
+	fprintf(stderr, "%s: WARNING: %s %s is readable by group or others (mode %04o); make it private: chmod go-rwx %s\n",
+		prog, what, path, (unsigned int)(st.st_mode & 07777), path);
+	return 1;
+}
+
 int et_passfile_parse(const char *buf, size_t len, struct et_secret *pw)
 {
 	size_t i = 0;
@@ -113,9 +146,9 @@ int et_rcfile_read(char **path, char **out, size_t *len)
 		*path = NULL;
 		return -ENOMEM;
 	}
-	fd = open(*path, O_RDONLY | O_CLOEXEC);
+	fd = et_open_regular(*path);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
+		return fd == -ENOENT ? 0 : fd;
 	rc = et_read_all_fd(fd, &s);
 	close(fd);
 	if (rc)

@@ -28,6 +28,20 @@ int et_read_all_fd(int fd, struct et_secret *out);
  */
 int et_passfile_parse(const char *buf, size_t len, struct et_secret *pw);
 
+/*
+ * Open @path for reading as a secret-holding file: never blocks on a FIFO
+ * or a device (O_NONBLOCK), and only a regular file is accepted.  Returns
+ * the descriptor, -EINVAL (not a regular file) or -errno.
+ */
+int et_open_regular(const char *path);
+
+/*
+ * Warn on stderr when @path (through @fd, or by name when @fd < 0), which
+ * holds a key or a passphrase, is readable by group or others.  Returns 1
+ * when it warned.
+ */
+int et_warn_exposed(const char *prog, const char *what, const char *path, int fd);
+
 /* Home directory of the real user (getuid()), as upstream uses it. */
 int et_home_dir(char **home);
 
