@@ -638,46 +638,52 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-int main(int argc, char **argv)
-{
-	const char *passfiles[ED_MAX_KEYS], *wrapped[ED_MAX_KEYS], *login = NULL;
-	size_t n_pass = 0, n_wrapped = 0, i;
+/* What the command line asks for. */
+struct cmdline {
+	const char *passfiles[ED_MAX_KEYS], *wrapped[ED_MAX_KEYS], *login;
+	size_t n_pass, n_wrapped;
 	uint8_t salt[ECFS_SALT_SIZE];
-	struct run r = { 0 };
-	unsigned long jobs = 1;
-	int opt, rc, status = 2;
-	char *end;
+	unsigned long jobs;
+	const char *lower, *output;
+};
 
-	memcpy(salt, ecfs_kdf_default_salt, sizeof(salt));
+/* Returns -1 to go on, else the exit status. */
+static int parse_cmdline(int argc, char **argv, struct cmdline *c, struct run *r)
+{
+	char *end;
+	int opt;
+
+	memcpy(c->salt, ecfs_kdf_default_salt, sizeof(c->salt));
+	c->jobs = 1;
 	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_PASSFILE:
 		case OPT_WRAPPED:
-			if (n_pass + n_wrapped >= ED_MAX_KEYS) {
+			if (c->n_pass + c->n_wrapped >= ED_MAX_KEYS) {
 				fprintf(stderr, PROG ": at most %d keys\n", ED_MAX_KEYS);
 				return 2;
 			}
 			if (opt == OPT_PASSFILE)
-				passfiles[n_pass++] = optarg;
+				c->passfiles[c->n_pass++] = optarg;
 			else
-				wrapped[n_wrapped++] = optarg;
+				c->wrapped[c->n_wrapped++] = optarg;
 			break;
 		case OPT_SALT:
-			if (ecfs_hex_decode(optarg, strlen(optarg), salt, sizeof(salt))) {
+			if (ecfs_hex_decode(optarg, strlen(optarg), c->salt, sizeof(c->salt))) {
 				fprintf(stderr, PROG ": --salt needs 16 hex digits\n");
 				return 2;
 			}
 			break;
 		case OPT_LOGIN:
-			login = optarg;
+			c->login = optarg;
 			break;
 		case OPT_FNEK:
-			r.fnek = true;
+			r->fnek = true;
 			break;
 		case OPT_JOBS:
 			errno = 0;
-			jobs = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || jobs < 1 || jobs > MAX_JOBS) {
+			c->jobs = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || c->jobs < 1 || c->jobs > MAX_JOBS) {
 				fprintf(stderr, PROG ": --jobs needs a number from 1 to %d\n",
 					MAX_JOBS);
 				return 2;
@@ -691,75 +697,113 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc - optind != 2 || (!n_pass && !n_wrapped)) {
+	if (argc - optind != 2 || (!c->n_pass && !c->n_wrapped)) {
 		usage(stderr);
 		return 2;
 	}
-	if (!!n_wrapped != !!login) {
+	if (!!c->n_wrapped != !!c->login) {
 		fprintf(stderr, PROG ": --wrapped-passphrase and --login-passphrase-file go "
 			"together\n");
 		return 2;
 	}
-	rc = ecfs_crypto_init();
-	if (rc)
+	c->lower = argv[optind];
+	c->output = argv[optind + 1];
+	return -1;
+}
+
+static int init_run(struct run *r)
+{
+	if (ecfs_crypto_init())
 		fprintf(stderr, PROG ": warning: OpenSSL's legacy provider is missing: "
 			"Blowfish and CAST5 files will fail\n");
-	if (ed_keys_init(&r.keys)) {
+	if (ed_keys_init(&r->keys)) {
 		fprintf(stderr, PROG ": cannot allocate key memory\n");
-		return 2;
+		return -ENOMEM;
 	}
-	r.as_root = geteuid() == 0;
-	atomic_init(&r.next, 0);
-	atomic_init(&r.ok, 0);
-	atomic_init(&r.failed, 0);
+	r->as_root = geteuid() == 0;
+	atomic_init(&r->next, 0);
+	atomic_init(&r->ok, 0);
+	atomic_init(&r->failed, 0);
+	return 0;
+}
 
-	for (i = 0; i < n_pass; i++) {
+static int add_passfile_keys(struct run *r, const struct cmdline *c)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < c->n_pass; i++) {
 		struct et_secret s = { 0 };
 
-		rc = read_pass_file(passfiles[i], &s);
+		rc = read_pass_file(c->passfiles[i], &s);
 		if (!rc)
-			rc = add_key(&r, s.buf, s.len, salt, passfiles[i]);
+			rc = add_key(r, s.buf, s.len, c->salt, c->passfiles[i]);
 		et_secret_free(&s);
-		if (rc)
-			goto out;
 	}
-	if (n_wrapped) {
-		struct et_secret lp = { 0 }, mp = { 0 };
-		size_t plen = 0;
+	return rc;
+}
 
-		rc = read_pass_file(login, &lp);
-		if (!rc)
-			rc = et_secret_alloc(&mp, ECFS_WRAP_PASS_BUF);
-		for (i = 0; !rc && i < n_wrapped; i++) {
-			/* A v1 file keeps no salt: it was wrapped with --salt's. */
-			rc = ecfs_wrap_read_file(wrapped[i], lp.buf, lp.len, salt, mp.buf, &plen,
-						 NULL);
-			if (rc)
-				fprintf(stderr, PROG ": %s: %s\n", wrapped[i],
-					et_cli_wrap_strerror(rc));
-			else
-				rc = add_key(&r, mp.buf, plen, salt, wrapped[i]);
-		}
-		et_secret_free(&lp);
-		et_secret_free(&mp);
+static int add_wrapped_keys(struct run *r, const struct cmdline *c)
+{
+	struct et_secret lp = { 0 }, mp = { 0 };
+	size_t plen = 0, i;
+	int rc;
+
+	if (!c->n_wrapped)
+		return 0;
+	rc = read_pass_file(c->login, &lp);
+	if (!rc)
+		rc = et_secret_alloc(&mp, ECFS_WRAP_PASS_BUF);
+	for (i = 0; !rc && i < c->n_wrapped; i++) {
+		/* A v1 file keeps no salt: it was wrapped with --salt's. */
+		rc = ecfs_wrap_read_file(c->wrapped[i], lp.buf, lp.len, c->salt, mp.buf, &plen,
+					 NULL);
 		if (rc)
-			goto out;
+			fprintf(stderr, PROG ": %s: %s\n", c->wrapped[i],
+				et_cli_wrap_strerror(rc));
+		else
+			rc = add_key(r, mp.buf, plen, c->salt, c->wrapped[i]);
 	}
+	et_secret_free(&lp);
+	et_secret_free(&mp);
+	return rc;
+}
 
+/* Decrypt what plan() queued; the exit status. */
+static int decrypt_all(struct run *r, const struct cmdline *c)
+{
+	int rc = run_workers(r, (unsigned int)c->jobs);
+
+	if (rc)
+		fprintf(stderr, PROG ": could not start the workers: %s\n", strerror(-rc));
+	finish_links(r);
+	finish_dirs(r);
+	printf("%lu files decrypted, %lu failed\n", atomic_load(&r->ok), atomic_load(&r->failed));
+	return rc || atomic_load(&r->failed) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmdline c = { 0 };
+	struct run r = { 0 };
+	int rc, status;
+
+	status = parse_cmdline(argc, argv, &c, &r);
+	if (status >= 0)
+		return status;
+	if (init_run(&r))
+		return 2;
+	status = 2;
+	if (add_passfile_keys(&r, &c) || add_wrapped_keys(&r, &c))
+		goto out;
 	/* plan() reports its own errors but running out of memory. */
-	rc = plan(&r, argv[optind], argv[optind + 1]);
+	rc = plan(&r, c.lower, c.output);
 	if (rc) {
 		if (rc == -ENOMEM)
 			fprintf(stderr, PROG ": out of memory\n");
 		goto out;
 	}
-	rc = run_workers(&r, (unsigned int)jobs);
-	if (rc)
-		fprintf(stderr, PROG ": could not start the workers: %s\n", strerror(-rc));
-	finish_links(&r);
-	finish_dirs(&r);
-	printf("%lu files decrypted, %lu failed\n", atomic_load(&r.ok), atomic_load(&r.failed));
-	status = rc || atomic_load(&r.failed) ? 1 : 0;
+	status = decrypt_all(&r, &c);
 out:
 	run_free(&r);
 	return status;
