@@ -42,7 +42,7 @@ static const struct {
 };
 
 /* RFC 2440 code of @cipher with a key of @key_bytes, or 0 if none. */
-u8 ecfs_cipher_code(const char *cipher, unsigned int key_bytes)
+u8 ecfs_rfc2440_code(const char *cipher, unsigned int key_bytes)
 {
 	size_t i;
 
@@ -88,7 +88,7 @@ int ecfs_check_cipher(const char *cipher, unsigned int *key_bytes)
 	if (!*key_bytes && strcmp(cipher, "aes"))
 		*key_bytes = crypto_skcipher_max_keysize(tfm);
 	if (*key_bytes > ECFS_MAX_KEY_BYTES ||
-	    !ecfs_cipher_code(cipher, *key_bytes)) {
+	    !ecfs_rfc2440_code(cipher, *key_bytes)) {
 		pr_err("cipher %s with %u-byte keys is not supported\n", cipher,
 		       *key_bytes);
 		err = -EINVAL;
@@ -274,7 +274,7 @@ int ecfs_ecb_crypt_tfm(struct crypto_skcipher *tfm, const u8 *key,
 	return err;
 }
 
-int ecfs_crypto_init(void)
+int ecfs_crypto_setup(void)
 {
 	ecfs_md5_tfm = crypto_alloc_shash("md5", 0, 0);
 	if (IS_ERR(ecfs_md5_tfm)) {
@@ -287,7 +287,7 @@ int ecfs_crypto_init(void)
 	return 0;
 }
 
-void ecfs_crypto_exit(void)
+void ecfs_crypto_teardown(void)
 {
 	crypto_free_shash(ecfs_md5_tfm);
 }

@@ -196,8 +196,14 @@ struct inode *ecfs_get_inode(struct inode *lower, struct super_block *sb);
 /* file.c */
 extern const struct file_operations ecfs_dir_fops;
 extern const struct file_operations ecfs_file_fops;
+
+/* lower.c */
 int ecfs_get_lower_file(struct dentry *dentry, struct inode *inode);
 void ecfs_put_lower_file(struct inode *inode);
+ssize_t ecfs_read_lower(struct inode *inode, void *buf, size_t len,
+			loff_t pos);
+ssize_t ecfs_write_lower(struct inode *inode, const void *buf, size_t len,
+			 loff_t pos);
 
 /* mmap.c */
 extern const struct address_space_operations ecfs_aops;
@@ -205,9 +211,9 @@ int ecfs_extend(struct inode *inode, loff_t new_size);
 int ecfs_truncate(struct dentry *dentry, loff_t new_size);
 
 /* crypto.c */
-int ecfs_crypto_init(void);
-void ecfs_crypto_exit(void);
-u8 ecfs_cipher_code(const char *cipher, unsigned int key_bytes);
+int ecfs_crypto_setup(void);
+void ecfs_crypto_teardown(void);
+u8 ecfs_rfc2440_code(const char *cipher, unsigned int key_bytes);
 const char *ecfs_cipher_name(u8 code);
 int ecfs_check_cipher(const char *cipher, unsigned int *key_bytes);
 int ecfs_crypt_set_key(struct ecfs_crypt *cs);
@@ -232,14 +238,14 @@ int ecfs_fname_init(struct ecfs_sb_info *sbi);
 void ecfs_fname_exit(struct ecfs_sb_info *sbi);
 
 /* keystore.c */
-struct ecfs_tag3 {
+struct ecfs_tag3_ref {
 	const char *cipher;
 	unsigned int key_size;
 	unsigned int enc_len;
 	const u8 *enc;
 };
 
-int ecfs_parse_tag3(const u8 *b, size_t len, struct ecfs_tag3 *t);
+int ecfs_parse_tag3(const u8 *b, size_t len, struct ecfs_tag3_ref *t);
 const struct ecryptfs_auth_tok *ecfs_token(const struct key *key);
 struct key *ecfs_request_key(const char *sig);
 int ecfs_load_mount_keys(struct ecfs_sb_info *sbi);
@@ -258,11 +264,5 @@ int ecfs_write_pkt_len(u8 *p, size_t avail, size_t len, size_t *len_bytes);
 /* selftest.c */
 int ecfs_selftests(void);
 #endif
-
-/* Lower-file I/O helpers (file.c). */
-ssize_t ecfs_read_lower(struct inode *inode, void *buf, size_t len,
-			loff_t pos);
-ssize_t ecfs_write_lower(struct inode *inode, const void *buf, size_t len,
-			 loff_t pos);
 
 #endif /* ECFS_H */

@@ -22,21 +22,21 @@
 
 #include "ecfs.h"
 
-static const char ecfs_b64[] = ECFS_B64_ALPHABET;
+static const char ecfs_fn_alphabet[] = ECFS_B64_ALPHABET;
 
 /* Reverse map of the alphabet; characters outside it decode as 0. */
-static u8 ecfs_b64_value(unsigned char c)
+static u8 ecfs_fn_b64_value(unsigned char c)
 {
 	const char *p;
 
 	if (!c)
 		return 0;
-	p = strchr(ecfs_b64, c);
-	return p ? p - ecfs_b64 : 0;
+	p = strchr(ecfs_fn_alphabet, c);
+	return p ? p - ecfs_fn_alphabet : 0;
 }
 
 /* Encode @len bytes in 3-byte groups (the last one zero padded). */
-static size_t ecfs_b64_encode(char *dst, const u8 *src, size_t len)
+static size_t ecfs_fn_b64_encode(char *dst, const u8 *src, size_t len)
 {
 	size_t i, o = 0;
 
@@ -45,22 +45,22 @@ static size_t ecfs_b64_encode(char *dst, const u8 *src, size_t len)
 		u8 b1 = i + 1 < len ? src[i + 1] : 0;
 		u8 b2 = i + 2 < len ? src[i + 2] : 0;
 
-		dst[o++] = ecfs_b64[b0 >> 2];
-		dst[o++] = ecfs_b64[((b0 & 0x03) << 4) | (b1 >> 4)];
-		dst[o++] = ecfs_b64[((b1 & 0x0f) << 2) | (b2 >> 6)];
-		dst[o++] = ecfs_b64[b2 & 0x3f];
+		dst[o++] = ecfs_fn_alphabet[b0 >> 2];
+		dst[o++] = ecfs_fn_alphabet[((b0 & 0x03) << 4) | (b1 >> 4)];
+		dst[o++] = ecfs_fn_alphabet[((b1 & 0x0f) << 2) | (b2 >> 6)];
+		dst[o++] = ecfs_fn_alphabet[b2 & 0x3f];
 	}
 	return o;
 }
 
 /* Decode @len characters; returns the number of whole bytes produced. */
-static size_t ecfs_b64_decode(u8 *dst, const char *src, size_t len)
+static size_t ecfs_fn_b64_decode(u8 *dst, const char *src, size_t len)
 {
 	unsigned int acc = 0, bits = 0;
 	size_t i, o = 0;
 
 	for (i = 0; i < len; i++) {
-		acc = (acc << 6) | ecfs_b64_value(src[i]);
+		acc = (acc << 6) | ecfs_fn_b64_value(src[i]);
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
@@ -154,8 +154,8 @@ int ecfs_encrypt_name(struct ecfs_sb_info *sbi, const char *name,
 	if (!res)
 		goto out;
 	memcpy(res, ECFS_FNEK_PREFIX, ECFS_FNEK_PREFIX_LEN);
-	n = ECFS_FNEK_PREFIX_LEN + ecfs_b64_encode(res + ECFS_FNEK_PREFIX_LEN,
-						     pkt, pos);
+	n = ECFS_FNEK_PREFIX_LEN +
+	    ecfs_fn_b64_encode(res + ECFS_FNEK_PREFIX_LEN, pkt, pos);
 	res[n] = '\0';
 	*out = res;
 	*out_len = n;
@@ -191,7 +191,7 @@ int ecfs_decrypt_name(struct ecfs_sb_info *sbi, const char *lname,
 	pkt = kmalloc(llen * 3 / 4 + 1, GFP_KERNEL);
 	if (!pkt)
 		return -ENOMEM;
-	plen = ecfs_b64_decode(pkt, lname, llen);
+	plen = ecfs_fn_b64_decode(pkt, lname, llen);
 
 	err = -EINVAL;
 	if (plen < 1 || pkt[0] != ECFS_TAG_70)
@@ -270,7 +270,7 @@ int ecfs_fname_init(struct ecfs_sb_info *sbi)
 	err = hex2bin(sbi->fn_sig_bin, sbi->fnek_sig, ECFS_SIG_SIZE);
 	if (err)
 		return err;
-	sbi->fn_code = ecfs_cipher_code(sbi->fn_cipher, sbi->fn_key_bytes);
+	sbi->fn_code = ecfs_rfc2440_code(sbi->fn_cipher, sbi->fn_key_bytes);
 	snprintf(name, sizeof(name), "ecb(%s)", sbi->fn_cipher);
 	tfm = crypto_alloc_skcipher(name, 0, 0);
 	if (IS_ERR(tfm))

@@ -252,7 +252,7 @@ static int ecfs_write_key_group(struct ecfs_sb_info *sbi, u8 *dst,
 	pos += n;
 	b = dst + pos;
 	b[ECFS_TAG3_OFF_VERSION] = ECFS_TAG3_VERSION;
-	b[ECFS_TAG3_OFF_CIPHER] = ecfs_cipher_code(cs->cipher, cs->key_size);
+	b[ECFS_TAG3_OFF_CIPHER] = ecfs_rfc2440_code(cs->cipher, cs->key_size);
 	b[ECFS_TAG3_OFF_S2K] = ECFS_TAG3_S2K_ID;
 	b[ECFS_TAG3_OFF_HASH] = ECFS_TAG3_HASH_MD5;
 	memcpy(b + ECFS_TAG3_OFF_SALT, wb->salt, ECFS_SALT_SIZE);
@@ -507,7 +507,7 @@ int ecfs_write_size(struct inode *inode)
 }
 
 /* A tag 3 packet body of @len bytes at @b, checked. */
-int ecfs_parse_tag3(const u8 *b, size_t len, struct ecfs_tag3 *t)
+int ecfs_parse_tag3(const u8 *b, size_t len, struct ecfs_tag3_ref *t)
 {
 	u8 code;
 
@@ -531,7 +531,7 @@ int ecfs_parse_tag3(const u8 *b, size_t len, struct ecfs_tag3 *t)
 	} else {
 		t->key_size = t->enc_len;
 	}
-	if (ecfs_cipher_code(t->cipher, t->key_size) != code)
+	if (ecfs_rfc2440_code(t->cipher, t->key_size) != code)
 		return -EINVAL;
 	t->enc = b + ECFS_TAG3_OFF_ENC_KEY;
 	return 0;
@@ -539,7 +539,7 @@ int ecfs_parse_tag3(const u8 *b, size_t len, struct ecfs_tag3 *t)
 
 /* Unwrap @t with the key named @sig into cs; 0 on success. */
 static int ecfs_try_unwrap(struct ecfs_sb_info *sbi, const char *sig,
-			   const struct ecfs_tag3 *t, struct ecfs_crypt *cs)
+			   const struct ecfs_tag3_ref *t, struct ecfs_crypt *cs)
 {
 	struct ecfs_mount_key *mk;
 	struct ecfs_wrap_buf *wb;
@@ -599,7 +599,7 @@ static int ecfs_parse_packets(struct ecfs_sb_info *sbi, const u8 *p,
 
 	while (pos < avail) {
 		size_t len, n, start;
-		struct ecfs_tag3 t;
+		struct ecfs_tag3_ref t;
 		char sig[ECFS_SIG_SIZE_HEX + 1];
 		const u8 *lit;
 		u8 tag = p[pos];

@@ -510,7 +510,7 @@ static int __init ecfs_init(void)
 		err = -ENOMEM;
 		goto err_caches;
 	}
-	err = ecfs_crypto_init();
+	err = ecfs_crypto_setup();
 	if (err)
 		goto err_cred;
 #ifdef DEBUG
@@ -531,7 +531,7 @@ static int __init ecfs_init(void)
 err_sysfs:
 	ecfs_sysfs_exit();
 err_crypto:
-	ecfs_crypto_exit();
+	ecfs_crypto_teardown();
 err_cred:
 	put_cred(ecfs_kernel_cred);
 err_caches:
@@ -543,7 +543,7 @@ static void __exit ecfs_exit(void)
 {
 	unregister_filesystem(&ecfs_fs_type);
 	ecfs_sysfs_exit();
-	ecfs_crypto_exit();
+	ecfs_crypto_teardown();
 	put_cred(ecfs_kernel_cred);
 	ecfs_destroy_caches();
 }

@@ -72,7 +72,7 @@ static bool ecfs_selftest_tag3(void)
 		ECFS_TAG3_HASH_MD5, 1, 2, 3, 4, 5, 6, 7, 8,
 		ECFS_TAG3_COUNT_65536,
 	};
-	struct ecfs_tag3 t;
+	struct ecfs_tag3_ref t;
 
 	if (ecfs_parse_tag3(body, ECFS_TAG3_BODY_FIXED + 16, &t) ||
 	    t.key_size != 16 || t.enc_len != 16 || strcmp(t.cipher, "aes") ||
