@@ -340,15 +340,20 @@ int ecfs_cipher_root_iv(const uint8_t *fek, size_t key_size,
 static void extent_iv_input(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t extent,
 			    uint8_t src[2 * ECFS_CIPHER_IV_BYTES])
 {
-	char field[ECFS_CIPHER_IV_BYTES];
+	char digits[20];	/* UINT64_MAX has 20 */
+	size_t n = 0, i;
 
 	memcpy(src, root_iv, ECFS_CIPHER_IV_BYTES);
-	memset(field, 0, sizeof(field));
-	/* Like the kernel's snprintf into 16 bytes: at most 15 digits, then NUL;
-	 * longer numbers are cut off the same way (never reached: 2^49 bytes). */
-	if (snprintf(field, sizeof(field), "%" PRIu64, extent) >= (int)sizeof(field))
-		field[sizeof(field) - 1] = '\0';
-	memcpy(src + ECFS_CIPHER_IV_BYTES, field, sizeof(field));
+	memset(src + ECFS_CIPHER_IV_BYTES, 0, ECFS_CIPHER_IV_BYTES);
+	/* The kernel's snprintf("%lld") into 16 bytes, without printf's cost
+	 * (it ran once per extent): the leading 15 digits at most, then NUL,
+	 * longer numbers cut off the same way (never reached: 2^49 bytes). */
+	do {
+		digits[n++] = (char)('0' + extent % 10);
+		extent /= 10;
+	} while (extent);
+	for (i = 0; i < n && i < ECFS_CIPHER_IV_BYTES - 1; i++)
+		src[ECFS_CIPHER_IV_BYTES + i] = (uint8_t)digits[n - 1 - i];
 }
 
 int ecfs_cipher_extent_iv(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t extent,
@@ -431,7 +436,7 @@ static int extent_crypt(struct ecfs_extent_ctx *ctx, uint64_t extent, bool encry
 	uint8_t iv[ECFS_CIPHER_IV_BYTES];
 	int rc;
 
-	if (!ctx || !in || !out)
+	if (!ctx || !in || !out || (!ctx->have_bc && !(encrypt ? ctx->enc : ctx->dec)))
 		return -EINVAL;
 	extent_iv_input(ctx->root_iv, extent, src);
 	MD5(src, sizeof(src), iv);
@@ -444,6 +449,100 @@ static int extent_crypt(struct ecfs_extent_ctx *ctx, uint64_t extent, bool encry
 		rc = evp_run(encrypt ? ctx->enc : ctx->dec, iv, in, out, ECFS_EXTENT_SIZE);
 	OPENSSL_cleanse(src, sizeof(src));
 	OPENSSL_cleanse(iv, sizeof(iv));
+	return rc;
+}
+
+/* Extents per cipher pass: bounds the saved chaining blocks on the stack. */
+#define EXTENT_RUN_BATCH	64
+
+int ecfs_extent_decrypt_run(struct ecfs_extent_ctx *ctx, uint64_t first, size_t n,
+			    const uint8_t *in, uint8_t *out)
+{
+	uint8_t saved[EXTENT_RUN_BATCH][ECFS_CIPHER_MAX_BLOCK];
+	uint8_t src[2 * ECFS_CIPHER_IV_BYTES];
+	uint8_t iv[ECFS_CIPHER_IV_BYTES];
+	size_t bs, done, i, j, k;
+	int rc = 0;
+
+	if (!ctx || (!ctx->have_bc && !ctx->dec) || (n && (!in || !out)))
+		return -EINVAL;
+	if (n > (SIZE_MAX - (uintptr_t)in) / ECFS_EXTENT_SIZE ||
+	    n > (SIZE_MAX - (uintptr_t)out) / ECFS_EXTENT_SIZE || n > UINT64_MAX - first)
+		return -EOVERFLOW;
+	if (in != out && (uintptr_t)in < (uintptr_t)out + n * ECFS_EXTENT_SIZE &&
+	    (uintptr_t)out < (uintptr_t)in + n * ECFS_EXTENT_SIZE)
+		return -EINVAL;	/* partly overlapping */
+	if (ctx->have_bc) {
+		for (i = 0; i < n && !rc; i++)
+			rc = extent_crypt(ctx, first + i, false, in + i * ECFS_EXTENT_SIZE,
+					  out + i * ECFS_EXTENT_SIZE);
+		return rc;
+	}
+	bs = ctx->cipher->block_size;
+	for (done = 0; done < n && !rc; done += k) {
+		const uint8_t *bin = in + done * ECFS_EXTENT_SIZE;
+		uint8_t *bout = out + done * ECFS_EXTENT_SIZE;
+
+		k = n - done < EXTENT_RUN_BATCH ? n - done : EXTENT_RUN_BATCH;
+		/* The chaining block each extent gets in one pass, saved
+		 * before an in-place pass overwrites it. */
+		for (i = 1; i < k; i++)
+			memcpy(saved[i], bin + i * ECFS_EXTENT_SIZE - bs, bs);
+		extent_iv_input(ctx->root_iv, first + done, src);
+		MD5(src, sizeof(src), iv);
+		rc = evp_run(ctx->dec, iv, bin, bout, k * ECFS_EXTENT_SIZE);
+		for (i = 1; i < k && !rc; i++) {
+			uint8_t *p = bout + i * ECFS_EXTENT_SIZE;
+
+			extent_iv_input(ctx->root_iv, first + done + i, src);
+			MD5(src, sizeof(src), iv);
+			for (j = 0; j < bs; j++)
+				p[j] ^= saved[i][j] ^ iv[j];
+		}
+	}
+	OPENSSL_cleanse(src, sizeof(src));
+	OPENSSL_cleanse(iv, sizeof(iv));
+	return rc;
+}
+
+int ecfs_extent_ctx_rekey(struct ecfs_extent_ctx *ctx, const struct ecfs_cipher *c,
+			  const uint8_t *fek, size_t key_size)
+{
+	struct ecfs_extent_ctx *fresh;
+	int rc;
+
+	if (!ctx)
+		return -EINVAL;
+	if (!c || !fek)
+		rc = -EINVAL;
+	else if (!key_acceptable(c, fek, key_size))
+		rc = -EKEYREJECTED;
+	else if (ctx->cipher == c && !ctx->have_bc && ctx->enc && ctx->dec &&
+	    (size_t)EVP_CIPHER_CTX_get_key_length(ctx->enc) == key_size) {
+		MD5(fek, key_size, ctx->root_iv);
+		if (EVP_CipherInit_ex2(ctx->enc, NULL, fek, NULL, 1, NULL) &&
+		    EVP_CipherInit_ex2(ctx->dec, NULL, fek, NULL, 0, NULL))
+			return 0;
+		rc = -EIO;
+	} else {
+		rc = ecfs_extent_ctx_new(&fresh, c, fek, key_size);
+		if (!rc) {
+			/* Swap the insides: the caller's pointer stays valid. */
+			EVP_CIPHER_CTX_free(ctx->enc);
+			EVP_CIPHER_CTX_free(ctx->dec);
+			if (ctx->have_bc)
+				botan_block_cipher_destroy(ctx->bc);
+			memcpy(ctx, fresh, sizeof(*ctx));
+			OPENSSL_clear_free(fresh, sizeof(*fresh));
+			return 0;
+		}
+	}
+	/* No half-keyed context: drop the cipher objects. */
+	EVP_CIPHER_CTX_free(ctx->enc);
+	EVP_CIPHER_CTX_free(ctx->dec);
+	if (ctx->have_bc)
+		botan_block_cipher_destroy(ctx->bc);
+	OPENSSL_cleanse(ctx, sizeof(*ctx));
 	return rc;
 }
 

@@ -70,6 +70,22 @@ int ecfs_extent_encrypt(struct ecfs_extent_ctx *ctx, uint64_t extent,
 			const uint8_t *in, uint8_t *out);
 int ecfs_extent_decrypt(struct ecfs_extent_ctx *ctx, uint64_t extent,
 			const uint8_t *in, uint8_t *out);
+/*
+ * @n consecutive extents from @first, @in and @out the same or disjoint.
+ * Faster than one call per extent: the whole run goes through the cipher
+ * in one pass (CBC decryption of extent i+1 chained on extent i's last
+ * block), then the first block of each extent is corrected to its own IV.
+ */
+int ecfs_extent_decrypt_run(struct ecfs_extent_ctx *ctx, uint64_t first, size_t n,
+			    const uint8_t *in, uint8_t *out);
+/*
+ * Key @ctx for another file: reuses the cipher objects when @c is the
+ * context's cipher (a worker thread decrypting many files fetches its
+ * cipher once).  On failure the context holds no key and must be re-keyed
+ * or freed.
+ */
+int ecfs_extent_ctx_rekey(struct ecfs_extent_ctx *ctx, const struct ecfs_cipher *c,
+			  const uint8_t *fek, size_t key_size);
 
 /*
  * Tag 3 FEK wrapping with a passphrase FEKEK (ECB, key = first @key_size

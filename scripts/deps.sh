@@ -8,7 +8,7 @@ build_pkgs="build-essential autoconf automake libtool pkg-config libssl-dev libb
 fuzz_pkgs="clang libclang-rt-14-dev"
 vm_pkgs="qemu-system-x86 busybox-static cpio xz-utils kmod e2fsprogs attr python3 bsdutils bc procps
 	linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
-	ecryptfs-utils sparse"
+	ecryptfs-utils sparse gnuplot-nox"
 
 case "${1:-all}" in
 build)	want="$build_pkgs" ;;

@@ -261,6 +261,7 @@ out:
 
 int ed_worker_init(struct ed_worker *w)
 {
+	w->ctx = NULL;
 	w->buf = aligned_alloc(64, ED_CHUNK_BYTES);
 	return w->buf ? 0 : -ENOMEM;
 }
@@ -273,6 +274,8 @@ void ed_worker_free(struct ed_worker *w)
 	OPENSSL_cleanse(w->buf, ED_CHUNK_BYTES);
 	free(w->buf);
 	w->buf = NULL;
+	ecfs_extent_ctx_free(w->ctx);
+	w->ctx = NULL;
 }
 
 /*
@@ -338,7 +341,6 @@ int ed_decrypt_fd(const struct ed_keys *ks, int in_fd, int out_fd, struct ed_wor
 {
 	uint8_t fek[ECFS_MAX_KEY_BYTES];
 	const struct ecfs_cipher *cipher = NULL;
-	struct ecfs_extent_ctx *ctx = NULL;
 	struct ed_meta *m;
 	uint64_t n_ext, ext, left, need;
 	size_t key_size = 0;
@@ -374,7 +376,10 @@ int ed_decrypt_fd(const struct ed_keys *ks, int in_fd, int out_fd, struct ed_wor
 	rc = pick_fek(ks, m, fek, &key_size, &cipher, e);
 	if (rc)
 		goto out;
-	rc = ecfs_extent_ctx_new(&ctx, cipher, fek, key_size);
+	if (w->ctx)
+		rc = ecfs_extent_ctx_rekey(w->ctx, cipher, fek, key_size);
+	else
+		rc = ecfs_extent_ctx_new(&w->ctx, cipher, fek, key_size);
 	if (rc) {
 		ed_fail(e, rc, "cannot key %s with the unwrapped %zu-byte key: %s", cipher->name,
 			key_size, strerror(-rc));
@@ -384,7 +389,7 @@ int ed_decrypt_fd(const struct ed_keys *ks, int in_fd, int out_fd, struct ed_wor
 	for (ext = 0; ext < n_ext;) {
 		uint64_t todo = n_ext - ext;
 		size_t n = todo < ED_CHUNK_EXTENTS ? (size_t)todo : ED_CHUNK_EXTENTS;
-		size_t bytes = n * ECFS_EXTENT_SIZE, got = 0, i, out_len;
+		size_t bytes = n * ECFS_EXTENT_SIZE, got = 0, out_len;
 
 		rc = read_full(in_fd, w->buf, bytes, m->data_off + ext * ECFS_EXTENT_SIZE, &got);
 		if (rc) {
@@ -397,15 +402,12 @@ int ed_decrypt_fd(const struct ed_keys *ks, int in_fd, int out_fd, struct ed_wor
 				     (unsigned long long)(ext + got / ECFS_EXTENT_SIZE));
 			goto out;
 		}
-		for (i = 0; i < n; i++) {
-			uint8_t *p = w->buf + i * ECFS_EXTENT_SIZE;
-
-			rc = ecfs_extent_decrypt(ctx, ext + i, p, p);
-			if (rc) {
-				ed_fail(e, rc, "cannot decrypt extent %llu: %s",
-					(unsigned long long)(ext + i), strerror(-rc));
-				goto out;
-			}
+		rc = ecfs_extent_decrypt_run(w->ctx, ext, n, w->buf, w->buf);
+		if (rc) {
+			ed_fail(e, rc, "cannot decrypt extents %llu-%llu: %s",
+				(unsigned long long)ext, (unsigned long long)(ext + n - 1),
+				strerror(-rc));
+			goto out;
 		}
 		out_len = left < bytes ? (size_t)left : bytes;
 		rc = write_full(out_fd, w->buf, out_len);
@@ -420,7 +422,6 @@ int ed_decrypt_fd(const struct ed_keys *ks, int in_fd, int out_fd, struct ed_wor
 		*size = m->h.file_size;
 	rc = 0;
 out:
-	ecfs_extent_ctx_free(ctx);
 	OPENSSL_cleanse(fek, sizeof(fek));
 	free(m);
 	return rc;

@@ -37,7 +37,7 @@
 /* Header bytes read to find the key packets; every upstream header fits. */
 #define ED_HEADER_READ		ECFS_MIN_HEADER_SIZE
 /* Extents decrypted per read: large enough to amortise the system calls. */
-#define ED_CHUNK_EXTENTS	64
+#define ED_CHUNK_EXTENTS	256
 #define ED_CHUNK_BYTES		(ED_CHUNK_EXTENTS * ECFS_EXTENT_SIZE)
 
 struct ed_err {
@@ -90,9 +90,14 @@ int ed_meta_read(int fd, struct ed_meta *m, struct ed_err *e);
 /* "aes" etc. for a cipher code, "unknown" otherwise. */
 const char *ed_cipher_name(unsigned int code);
 
-/* Per-thread scratch: one chunk of extents, allocated once. */
+/*
+ * Per-thread scratch: one chunk of extents, allocated once, and a cipher
+ * context re-keyed for each file (fetching a cipher costs more than
+ * decrypting a small file, and serialises threads on OpenSSL's store).
+ */
 struct ed_worker {
 	uint8_t *buf;
+	struct ecfs_extent_ctx *ctx;
 };
 
 int ed_worker_init(struct ed_worker *w);

@@ -14,7 +14,7 @@
 # $BENCH_DIR (default /dev/shm, else $TMPDIR or /tmp) so that the disk does
 # not set the pace; the input is read once first to be in the page cache.
 #
-# Environment: BENCH_MB (size of the big file, default 256), BENCH_FILES
+# Environment: BENCH_MB (size of the big file, default 512), BENCH_FILES
 # and BENCH_FILE_KB (the tree, default 1024 files of 256 KiB), BENCH_RUNS
 # (best of N, default 3), BENCH_JOBS (the parallel run, default 2).
 
@@ -23,7 +23,7 @@ set -eu
 bindir=${1:-.}
 dec="$bindir/ecryptfs-decrypt"
 mklower="$bindir/tests/bench/ecfs-mklower"
-mb=${BENCH_MB:-256}
+mb=${BENCH_MB:-512}
 nfiles=${BENCH_FILES:-1024}
 filekb=${BENCH_FILE_KB:-256}
 runs=${BENCH_RUNS:-3}
@@ -32,6 +32,13 @@ jobs=${BENCH_JOBS:-2}
 for f in "$dec" "$mklower"; do
 	[ -x "$f" ] || { echo "missing $f: run make first (pass the build directory)" >&2; exit 2; }
 done
+# In a build tree the programs are libtool wrapper scripts: time the real
+# binary, or the shell that runs the wrapper is counted as our CPU time.
+if [ -x "$bindir/.libs/ecryptfs-decrypt" ] && [ -d "$bindir/proto/.libs" ]; then
+	dec="$bindir/.libs/ecryptfs-decrypt"
+	LD_LIBRARY_PATH="$bindir/proto/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	export LD_LIBRARY_PATH
+fi
 command -v openssl >/dev/null || { echo "openssl(1) is needed" >&2; exit 2; }
 
 if [ -z "${BENCH_DIR:-}" ]; then
@@ -41,9 +48,10 @@ work=$(mktemp -d "$BENCH_DIR/decrypt-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 now() { date +%s.%N; }
-# best_of CMD...: the shortest wall time of $runs runs, in seconds.
+# best_of CMD...: the shortest and the longest wall time of $runs runs, in
+# seconds (the machine may be shared: the spread says how much).
 best_of() {
-	best=""
+	best="" worst=""
 	i=0
 	while [ $i -lt "$runs" ]; do
 		rm -rf "$work/out"
@@ -52,9 +60,11 @@ best_of() {
 		t1=$(now)
 		best=$(awk -v a="$t0" -v b="$t1" -v best="$best" \
 			'BEGIN { d = b - a; if (best == "" || d < best) best = d; printf "%.4f", best }')
+		worst=$(awk -v a="$t0" -v b="$t1" -v w="$worst" \
+			'BEGIN { d = b - a; if (w == "" || d > w) w = d; printf "%.4f", w }')
 		i=$((i + 1))
 	done
-	echo "$best"
+	echo "$best $worst"
 }
 
 printf 'bench\n' > "$work/pass"
@@ -68,22 +78,28 @@ head -c $((mb * 1048576)) /dev/urandom > "$work/plain"
 "$mklower" --passphrase-file "$work/pass" --cipher aes --key-bytes 16 \
 	"$work/plain" "$work/lower/big"
 cat "$work/lower/big" > /dev/null
-secs=$(best_of "$dec" --passphrase-file "$work/pass" "$work/lower/big" "$work/out")
+secs=$(best_of "$dec" --passphrase-file "$work/pass" "$work/lower/big" "$work/out" | cut -d' ' -f1)
 "$dec" --passphrase-file "$work/pass" "$work/lower/big" "$work/out" > /dev/null
 cmp -s "$work/plain" "$work/out" || { echo "decrypted output differs!" >&2; exit 1; }
 bytes=$((mb * 1048576))
 dec_mbs=$(awk -v b=$bytes -v s="$secs" 'BEGIN { printf "%.0f", b / s / 1e6 }')
-# CPU time of one run (user: crypto and copies in our code; sys: the kernel's
+# CPU time of $runs runs (user: crypto and copies in our code, plus the
+# fixed cost of the passphrase's key derivation; sys: the kernel's
 # page-cache copies), when GNU time is there.
 cpu=""
 if [ -x /usr/bin/time ]; then
-	rm -f "$work/out"
-	cpu=$(/usr/bin/time -f '%U %S' "$dec" --passphrase-file "$work/pass" "$work/lower/big" \
-		"$work/out" 2>&1 > /dev/null | tail -1)
+	i=0
+	while [ $i -lt "$runs" ]; do
+		rm -f "$work/out"
+		cpu="$cpu$(/usr/bin/time -f '%U %S' "$dec" --passphrase-file "$work/pass" \
+			"$work/lower/big" "$work/out" 2>&1 > /dev/null | tail -1)
+"
+		i=$((i + 1))
+	done
 fi
 # The I/O ceiling: copying the lower file to the same place, no crypto.
 rm -f "$work/out"
-csecs=$(best_of dd if="$work/lower/big" of="$work/out" bs=256K status=none)
+csecs=$(best_of dd if="$work/lower/big" of="$work/out" bs=256K status=none | cut -d' ' -f1)
 copy_mbs=$(awk -v b=$bytes -v s="$csecs" 'BEGIN { printf "%.0f", b / s / 1e6 }')
 
 echo "== openssl speed -evp aes-128-cbc -decrypt (single core)"
@@ -101,10 +117,23 @@ awk -v a="$dec_mbs" -v b="$ossl16k" \
 	'BEGIN { printf "%-52s %8.0f %%\n", "ecryptfs-decrypt / openssl (16 KiB):", 100 * a / b }'
 printf '%-52s %8s MB/s\n' "I/O ceiling: dd copy of the lower file, same dirs:" "$copy_mbs"
 if [ -n "$cpu" ]; then
-	echo "$cpu" | awk -v b=$bytes -v o="$ossl16k" '{
-		printf "%-52s %8.0f MB/s (%.0f %% of openssl)\n", \
-			"ecryptfs-decrypt per user-CPU second:", b / $1 / 1e6, 100 * b / $1 / 1e6 / o
-		printf "%-52s %8.2f s user, %.2f s sys\n", "CPU time of one run:", $1, $2 }'
+	# Best, worst of the runs; GNU time counts in 10 ms steps.
+	printf '%s' "$cpu" | awk -v b=$bytes -v o="$ossl16k" '
+	NF == 2 {
+		u = $1 + 0; t = $1 + $2
+		if (n == 0 || u < umin) umin = u; if (u > umax) umax = u
+		if (n == 0 || t < tmin) tmin = t; if (t > tmax) tmax = t
+		runs = runs sprintf(" %.2f+%.2f", $1, $2); n++
+	}
+	END {
+		if (!n || umin <= 0) exit
+		printf "%-52s %8.0f MB/s (%.0f %% of openssl; worst run %.0f %%)\n", \
+			"ecryptfs-decrypt per user-CPU second:", b / umin / 1e6, \
+			100 * b / umin / 1e6 / o, 100 * b / umax / 1e6 / o
+		printf "%-52s %8.0f MB/s (%.0f %% of openssl; worst run %.0f %%)\n", \
+			"ecryptfs-decrypt per user+sys CPU second:", b / tmin / 1e6, \
+			100 * b / tmin / 1e6 / o, 100 * b / tmax / 1e6 / o
+		printf "%-52s %s\n", "CPU seconds (user+sys) of each run:", runs }'
 fi
 echo "   (wall time of the whole run, best of $runs: key derivation, reading,"
 echo "    per-extent MD5 IVs, writing and fsync of the output included)"
@@ -123,11 +152,15 @@ while [ $i -lt "$nfiles" ]; do
 done
 "$mklower" --passphrase-file "$work/pass" "$work/small" "$@"
 cat "$work"/tree/* > /dev/null
+echo "== load before the tree runs: $(cat /proc/loadavg)"
 t1=$(best_of "$dec" --passphrase-file "$work/pass" --jobs 1 "$work/tree" "$work/out")
 tn=$(best_of "$dec" --passphrase-file "$work/pass" --jobs "$jobs" "$work/tree" "$work/out")
 tbytes=$((nfiles * filekb * 1024))
+echo "== load after: $(cat /proc/loadavg)"
 awk -v b=$tbytes -v t1="$t1" -v tn="$tn" -v j="$jobs" 'BEGIN {
-	printf "%-52s %8.0f MB/s (%.3f s)\n", "tree, --jobs 1:", b / t1 / 1e6, t1
-	printf "%-52s %8.0f MB/s (%.3f s)\n", "tree, --jobs " j ":", b / tn / 1e6, tn
-	printf "%-52s %8.2f x (ideal %d)\n", "scaling --jobs " j " / --jobs 1:", t1 / tn, j
+	split(t1, a, " "); split(tn, c, " ")
+	printf "%-52s %8.0f MB/s (%.3f s, worst %.3f s)\n", "tree, --jobs 1:", b / a[1] / 1e6, a[1], a[2]
+	printf "%-52s %8.0f MB/s (%.3f s, worst %.3f s)\n", "tree, --jobs " j ":", b / c[1] / 1e6, c[1], c[2]
+	printf "%-52s %8.2f x (best/best; worst/worst %.2f x; ideal %d)\n", \
+		"scaling --jobs " j " / --jobs 1:", a[1] / c[1], a[2] / c[2], j
 }'

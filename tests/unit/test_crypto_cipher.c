@@ -299,6 +299,13 @@ static void test_iv(void **state)
 		assert_int_equal(ecfs_cipher_extent_iv(root, extents[i], iv), 0);
 		assert_memory_equal(iv, want, 16);
 	}
+	/* More than 15 digits: cut to the leading 15, as snprintf into 16. */
+	memset(src, 0, sizeof(src));
+	memcpy(src, root, 16);
+	memcpy(src + 16, "123456789012345", 15);
+	botan_md5(src, sizeof(src), want);
+	assert_int_equal(ecfs_cipher_extent_iv(root, 12345678901234567890ull, iv), 0);
+	assert_memory_equal(iv, want, 16);
 	/* Byte-level check of the layout for extent 12: "12" then zeros. */
 	memset(src, 0, sizeof(src));
 	memcpy(src, root, 16);
@@ -355,6 +362,75 @@ static void test_extent_roundtrip(void **state)
 	}
 	/* aes 3 + blowfish 53 + des3 1 + cast5 12 + twofish 3 + cast6 5 */
 	assert_int_equal(checked, 77);
+}
+
+/*
+ * A run of extents decrypts like one call per extent, for every cipher
+ * family (OpenSSL's one-pass path and Botan's), in place and not, across
+ * the internal batch boundary; rekeying gives the new key's result.
+ */
+static void test_extent_run(void **state)
+{
+	enum { N = 70 };
+	static uint8_t plain[N * ECFS_EXTENT_SIZE], enc[N * ECFS_EXTENT_SIZE];
+	static uint8_t dec[N * ECFS_EXTENT_SIZE];
+	unsigned int id;
+
+	(void)state;
+	fill(plain, sizeof(plain), 7);
+	for (id = 0; id < ECFS_CID_COUNT; id++) {
+		const struct ecfs_cipher *c = ecfs_cipher_by_id(id);
+		const struct ecfs_cipher *other = ecfs_cipher_by_id((id + 1) % ECFS_CID_COUNT);
+		struct ecfs_extent_ctx *ctx = NULL, *ref = NULL;
+		size_t ks = c->min_key, i;
+		uint64_t first = 1000 + id;
+		uint8_t fek[64], fek2[64];
+
+		fill(fek, ks, id + 40);
+		fill(fek2, ks, id + 41);
+		assert_int_equal(ecfs_extent_ctx_new(&ctx, c, fek, ks), 0);
+		for (i = 0; i < N; i++)
+			assert_int_equal(ecfs_extent_encrypt(ctx, first + i,
+							     plain + i * ECFS_EXTENT_SIZE,
+							     enc + i * ECFS_EXTENT_SIZE), 0);
+		memset(dec, 0, sizeof(dec));
+		assert_int_equal(ecfs_extent_decrypt_run(ctx, first, N, enc, dec), 0);
+		assert_memory_equal(dec, plain, sizeof(plain));
+		memcpy(dec, enc, sizeof(dec));
+		assert_int_equal(ecfs_extent_decrypt_run(ctx, first, N, dec, dec), 0);
+		assert_memory_equal(dec, plain, sizeof(plain));
+		/* A wrong starting extent garbles every extent's first block. */
+		assert_int_equal(ecfs_extent_decrypt_run(ctx, first + 1, 2, enc, dec), 0);
+		assert_memory_not_equal(dec, plain, c->block_size);
+		assert_memory_equal(dec + c->block_size, plain + c->block_size,
+				    ECFS_EXTENT_SIZE - c->block_size);
+		/* Overlapping buffers that are not the same are refused. */
+		assert_int_equal(ecfs_extent_decrypt_run(ctx, first, 2, enc, enc + 16), -EINVAL);
+		assert_int_equal(ecfs_extent_decrypt_run(ctx, first, 0, enc, dec), 0);
+
+		/* Rekeyed: the same as a fresh context with the new key. */
+		assert_int_equal(ecfs_extent_ctx_rekey(ctx, c, fek2, ks), 0);
+		assert_int_equal(ecfs_extent_ctx_new(&ref, c, fek2, ks), 0);
+		assert_int_equal(ecfs_extent_encrypt(ref, 3, plain, enc), 0);
+		assert_int_equal(ecfs_extent_decrypt_run(ctx, 3, 1, enc, dec), 0);
+		assert_memory_equal(dec, plain, ECFS_EXTENT_SIZE);
+		ecfs_extent_ctx_free(ref);
+		ref = NULL;
+		/* To another cipher, and back. */
+		assert_int_equal(ecfs_extent_ctx_rekey(ctx, other, fek2, other->min_key), 0);
+		assert_int_equal(ecfs_extent_ctx_new(&ref, other, fek2, other->min_key), 0);
+		assert_int_equal(ecfs_extent_encrypt(ref, 5, plain, enc), 0);
+		assert_int_equal(ecfs_extent_decrypt(ctx, 5, enc, dec), 0);
+		assert_memory_equal(dec, plain, ECFS_EXTENT_SIZE);
+		ecfs_extent_ctx_free(ref);
+		/* A refused key leaves a context that refuses to work. */
+		assert_int_not_equal(ecfs_extent_ctx_rekey(ctx, c, fek, 3), 0);
+		assert_int_equal(ecfs_extent_decrypt(ctx, 5, enc, dec), -EINVAL);
+		assert_int_equal(ecfs_extent_decrypt_run(ctx, 5, 1, enc, dec), -EINVAL);
+		assert_int_equal(ecfs_extent_ctx_rekey(ctx, c, fek, ks), 0);
+		assert_int_equal(ecfs_extent_decrypt_run(ctx, first, 1, enc + 0, dec), 0);
+		ecfs_extent_ctx_free(ctx);
+	}
 }
 
 /* CBC chaining checked against ECB of (P_i ^ C_i-1), block by block. */
@@ -448,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_iv),
 		cmocka_unit_test(test_cbc_chaining),
 		cmocka_unit_test(test_extent_roundtrip),
+		cmocka_unit_test(test_extent_run),
 		cmocka_unit_test(test_fek_wrap),
 	};
 
