@@ -9,7 +9,6 @@
  * "garbage" (decrypt only: CKR_OK with bytes that are no key record).
  * Both are read at each call, so one process's environment decides.
  */
-#include "config.h"
 
 #include <dlfcn.h>
 #include <signal.h>
