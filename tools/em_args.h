@@ -8,6 +8,7 @@
  *   ecryptfs-manager add-key MODULE --keyfile FILE [--passwd-file FILE]
  *   ecryptfs-manager generate MODULE [--keyfile FILE] [--bits N] [--passwd-file FILE]
  *   ecryptfs-manager list
+ *   ecryptfs-manager list-tokens
  *   ecryptfs-manager --help
  *
  * Options take their value as the next argument or after '='.
@@ -24,6 +25,7 @@ enum em_cmd {
 	EM_ADD_KEY,
 	EM_GENERATE,
 	EM_LIST,
+	EM_LIST_TOKENS,
 };
 
 struct em_args {

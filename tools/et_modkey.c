@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,15 +50,49 @@ static int module_secret(const char *prog, const struct et_keyspec *k, struct et
 	return rc;
 }
 
+static int module_has_param(const struct ecfs_keymod *km, const char *name)
+{
+	const struct ecfs_keymod_param *p;
+	size_t n = 0, i;
+
+	p = km->ops->params(&n);
+	for (i = 0; i < n; i++)
+		if (!strcmp(p[i].name, name))
+			return 1;
+	return 0;
+}
+
+static int module_secret_file(const char *prog, const struct et_keyspec *k, struct et_secret *pw)
+{
+	struct et_keyspec fdk = *k;
+	char num[16];
+	int fd, rc;
+
+	fd = open(k->pw_value, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		rc = -errno;
+		fprintf(stderr, "%s: cannot open %s: %s\n", prog, k->pw_value, strerror(errno));
+		return rc;
+	}
+	snprintf(num, sizeof(num), "%d", fd);
+	fdk.method = ET_PW_FD;
+	fdk.pw_value = num;
+	rc = module_secret(prog, &fdk, pw);
+	close(fd);
+	return rc;
+}
+
 static int module_build_token(const struct ecfs_keymod *km, const struct et_keyspec *k,
 			      const struct et_secret *pw, uint8_t **blob, size_t *blob_len,
 			      char *sig, char *err, size_t errlen)
 {
-	struct ecfs_keymod_kv kv[2];
-	size_t n = 0;
+	struct ecfs_keymod_kv kv[2 + ET_MAX_MODPARAMS];
+	size_t n = 0, i;
 
 	if (k->keyfile)
 		kv[n++] = (struct ecfs_keymod_kv){ "keyfile", k->keyfile };
+	for (i = 0; i < k->nmp; i++)
+		kv[n++] = (struct ecfs_keymod_kv){ k->mp_name[i], k->mp_value[i] };
 	if (pw->buf && pw->len)
 		kv[n++] = (struct ecfs_keymod_kv){ "passwd", pw->buf };
 	else if (k->method == ET_PW_FILE)
@@ -93,12 +128,19 @@ int et_modkey_prepare(const char *prog, const struct et_keyspec *k, int may_prom
 		rc = module_secret(prog, k, pw);
 		if (rc)
 			goto out;
+	} else if (k->method == ET_PW_FILE && !module_has_param(km, "passwd_file")) {
+		/* A module whose token cannot name the file (a PIN): read it now. */
+		rc = module_secret_file(prog, k, pw);
+		if (rc)
+			goto out;
 	}
 	rc = module_build_token(km, k, pw, &blob, &blob_len, mk->sig, err, sizeof(err));
 	/* A protected key and no passphrase yet: ask on the terminal. */
 	if (rc == -EKEYREJECTED && k->method == ET_PW_NONE && may_prompt && et_stdin_is_tty()) {
-		snprintf(prompt, sizeof(prompt), "Passphrase for the key in %s",
-			 k->keyfile ? k->keyfile : "?");
+		if (k->keyfile)
+			snprintf(prompt, sizeof(prompt), "Passphrase for the key in %s", k->keyfile);
+		else
+			snprintf(prompt, sizeof(prompt), "PIN for the key=%s key", k->module);
 		rc = et_secret_prompt(prompt, pw);
 		if (rc || !pw->len) {
 			fprintf(stderr, "%s: no passphrase given\n", prog);

@@ -46,8 +46,9 @@ static void usage(FILE *f)
 		"       %s add-key MODULE --keyfile FILE [--passwd-file FILE]\n"
 		"       %s generate MODULE [--keyfile FILE] [--bits N] [--passwd-file FILE]\n"
 		"       %s list\n"
+		"       %s list-tokens     (PKCS#11 certificates: the id= of key=pkcs11-helper)\n"
 		"Key modules: see 'list'.  New keys are RSA 3072 by default, written mode 0600.\n",
-		PROG, PROG, PROG, PROG, PROG);
+		PROG, PROG, PROG, PROG, PROG, PROG);
 }
 
 static void report_added(int rc, const char *sig)
@@ -340,6 +341,12 @@ int main(int argc, char **argv)
 	case EM_LIST:
 		ecfs_keygen_list();
 		return 0;
+	case EM_LIST_TOKENS:
+		/* Providers run only in the helper, never in this process. */
+		execl(ECFS_PKCS11_HELPER, ECFS_PKCS11_HELPER, "--list", (char *)NULL);
+		fprintf(stderr, "%s: cannot run %s: %s\n", PROG, ECFS_PKCS11_HELPER,
+			strerror(errno));
+		return 1;
 	case EM_ADD_PASSPHRASE:
 		rc = cmd_add_passphrase(a.fnek, a.pass_stdin);
 		break;

@@ -214,6 +214,11 @@ static void keyspec_free(struct et_keyspec *k)
 	free(k->salt_hex);
 	free(k->module);
 	free(k->keyfile);
+	while (k->nmp) {
+		k->nmp--;
+		free(k->mp_name[k->nmp]);
+		free_wiped(k->mp_value[k->nmp]);
+	}
 	memset(k, 0, sizeof(*k));
 }
 
@@ -236,7 +241,7 @@ enum opt_id {
 	O_FNE, O_FNEK_SIG, O_FN_CIPHER, O_FN_KEY_BYTES, O_UNLINK_SIGS,
 	O_AUTH_TOK_ONLY, O_CHECK_DEV_RUID, O_NO_SIG_CACHE, O_VERBOSITY,
 	O_VERBOSE, O_NO_PROMPT, O_REMOUNT, O_MS_SET, O_MS_CLEAR, O_IGNORE,
-	O_LSM, O_KEYFILE,
+	O_LSM, O_KEYFILE, O_MODPARAM,
 };
 
 /* How an option takes its value. */
@@ -270,6 +275,14 @@ static const struct opt_def opt_defs[] = {
 	{ "openssl_passwd", O_PW_DIRECT, A_VALUE, 0 },
 	{ "openssl_passwd_file", O_PW_FILE, A_VALUE, 0 },
 	{ "openssl_passwd_fd", O_PW_FD, A_VALUE, 0 },
+	/* Parameters of key=pkcs11-helper and key=tspi (upstream's names). */
+	{ "id", O_MODPARAM, A_VALUE, 0 },
+	{ "pkcs11_id", O_MODPARAM, A_VALUE, 0 },
+	{ "x509file", O_MODPARAM, A_VALUE, 0 },
+	{ "keyformat", O_MODPARAM, A_VALUE, 0 },
+	{ "passenv", O_MODPARAM, A_VALUE, 0 },
+	{ "pinpad", O_MODPARAM, A_VALUE, 0 },
+	{ "tspi_uuid", O_MODPARAM, A_VALUE, 0 },
 	{ "passphrase_type", O_PW_TYPE, A_VALUE, 0 },
 	{ "passphrase_salt", O_SALT, A_VALUE, 0 },
 	{ "salt", O_SALT, A_VALUE, 0 },
@@ -503,6 +516,28 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 			return -EINVAL;
 		}
 		return set_str(&(*cur)->keyfile, v);
+	case O_MODPARAM: {
+		struct et_keyspec *m = *cur;
+
+		if (!m || !m->module) {
+			set_err(err, "%s: '%s' belongs to a key module key (key=pkcs11-helper:id=...)",
+				src_name(src), d->name);
+			return -EINVAL;
+		}
+		if (m->nmp == ET_MAX_MODPARAMS) {
+			set_err(err, "%s: too many parameters for key=%s", src_name(src), m->module);
+			return -EINVAL;
+		}
+		m->mp_name[m->nmp] = strdup(d->name);
+		m->mp_value[m->nmp] = strdup(v);
+		if (!m->mp_name[m->nmp] || !m->mp_value[m->nmp]) {
+			free(m->mp_name[m->nmp]);
+			free(m->mp_value[m->nmp]);
+			return -ENOMEM;
+		}
+		m->nmp++;
+		return 0;
+	}
 	case O_PW_DIRECT:
 	case O_PW_FILE:
 	case O_PW_FD:

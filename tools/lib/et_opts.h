@@ -45,6 +45,8 @@ enum et_pw_method {
 	ET_PW_FD,		/* passphrase_passwd_fd= / passwd_fd= / passfd= */
 };
 
+#define ET_MAX_MODPARAMS	6
+
 /* One key=passphrase or key=MODULE group. */
 struct et_keyspec {
 	int used;		/* a key= group, or loose parameters were seen */
@@ -55,6 +57,10 @@ struct et_keyspec {
 	/* key=MODULE other than passphrase (keymods/): NULL for passphrase keys. */
 	char *module;
 	char *keyfile;		/* keyfile= / openssl_keyfile= of a module key */
+	/* Other parameters of a module key (id=, x509file=, ...), checked by the module. */
+	char *mp_name[ET_MAX_MODPARAMS];
+	char *mp_value[ET_MAX_MODPARAMS];
+	size_t nmp;
 };
 
 /* Tri-state for y/n options. */
