@@ -4,11 +4,11 @@
 set -eu
 
 build_pkgs="build-essential autoconf automake libtool pkg-config libssl-dev libbotan-2-dev
-	libkeyutils-dev keyutils libnl-3-dev libnl-genl-3-dev libcmocka-dev attr python3 time"
+	libkeyutils-dev keyutils libpam0g-dev shellcheck libnl-3-dev libnl-genl-3-dev libcmocka-dev attr python3 time"
 fuzz_pkgs="clang libclang-rt-14-dev"
 vm_pkgs="qemu-system-x86 busybox-static cpio xz-utils kmod e2fsprogs attr python3 bsdutils bc procps
 	linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
-	ecryptfs-utils sparse"
+	ecryptfs-utils sparse pamtester rsync"
 
 case "${1:-all}" in
 build)	want="$build_pkgs" ;;
