@@ -1,0 +1,120 @@
+# Helpers for the encrypted Private/home cases (private-*.sh), after lib.sh.
+# shellcheck shell=bash
+
+PRIV_DEB_PAM=$RIG_DEBIAN/usr/lib/x86_64-linux-gnu/security/pam_ecryptfs.so
+
+# The PAM stack Debian's pam-auth-update profile generates (common-auth,
+# -account, -session-noninteractive, -password), with MODULE as pam_ecryptfs.
+# priv_pam_file FILE MODULE
+priv_pam_file() {
+	cat > "$1" <<EOF
+auth	[success=1 default=ignore]	pam_unix.so nullok
+auth	requisite			pam_deny.so
+auth	required			pam_permit.so
+auth	required	$2 unwrap
+account	[success=1 new_authtok_reqd=done default=ignore]	pam_unix.so
+account	requisite			pam_deny.so
+account	required			pam_permit.so
+session	[default=1]			pam_permit.so
+session	requisite			pam_deny.so
+session	required			pam_permit.so
+session	required	pam_unix.so
+session	optional	$2 unwrap
+password	[success=1 default=ignore]	pam_unix.so obscure yescrypt
+password	requisite			pam_deny.so
+password	required			pam_permit.so
+password	optional	$2
+EOF
+}
+
+# A PAM service NAME using our module (e.g. passwd, for passwd(1)).
+priv_pam_service() {
+	priv_pam_file "/etc/pam.d/$1" pam_ecryptfs.so
+}
+
+# /home on tmpfs (the guest's is the host's, read-only), /dev/shm, the PAM
+# services ecfs-ours and ecfs-debian, and our setuid helper in place.
+priv_setup_guest() {
+	grep -q ' /home tmpfs ' /proc/mounts || mount -t tmpfs -o mode=0755 tmpfs /home
+	mkdir -p /dev/shm
+	grep -q ' /dev/shm ' /proc/mounts || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+	priv_pam_file /etc/pam.d/ecfs-ours pam_ecryptfs.so
+	[ -f "$PRIV_DEB_PAM" ] || rig_fail "Debian's pam_ecryptfs.so is not at $PRIV_DEB_PAM"
+	priv_pam_file /etc/pam.d/ecfs-debian "$PRIV_DEB_PAM"
+	rig_expect_eq "our helper is setuid root" "root 4755" \
+		"$(stat -c '%U %a' /usr/sbin/mount.ecryptfs_private)"
+	cmp -s /usr/sbin/mount.ecryptfs_private "$RIG_DEBIAN/usr/sbin/mount.ecryptfs_private" &&
+		rig_fail "/usr/sbin/mount.ecryptfs_private is Debian's, not ours (no staged install?)"
+	command -v pamtester >/dev/null || rig_fail "pamtester is not installed (scripts/deps.sh vm)"
+}
+
+# priv_useradd NAME PASSWORD: a user in the ecryptfs group with a password.
+priv_useradd() {
+	useradd -m -G ecryptfs -s /bin/bash "$1"
+	printf '%s:%s\n' "$1" "$2" | chpasswd
+}
+
+# priv_as USER CMD...: run as USER (groups too), with USER's environment.
+priv_as() {
+	local u=$1
+	shift
+	setpriv --reuid="$u" --regid="$u" --init-groups --reset-env -- "$@"
+}
+
+# Number of keys in USER's user keyring.
+priv_nkeys() {
+	priv_as "$1" keyctl rlist @u 2>/dev/null | wc -w
+}
+
+priv_nmounts() {
+	awk '$3 == "ecryptfs"' /proc/mounts | wc -l
+}
+
+priv_mounted() {
+	awk -v d="$1" '$2 == d && $3 == "ecryptfs" { f = 1 } END { exit !f }' /proc/mounts
+}
+
+# priv_login SERVICE USER PASSWORD: authenticate + open_session.
+priv_login() {
+	printf '%s\n' "$3" | pamtester "$1" "$2" authenticate open_session > login.log 2>&1 ||
+		{ cat login.log; rig_fail "login of $2 through $1 failed"; }
+}
+
+priv_logout() {
+	pamtester "$1" "$2" close_session > logout.log 2>&1 ||
+		{ cat logout.log; rig_fail "close_session of $2 through $1 failed"; }
+}
+
+# priv_unwraps USER PASSWORD: 0 if PASSWORD unwraps USER's wrapped-passphrase.
+priv_unwraps() {
+	local home
+	home=$(getent passwd "$1" | cut -d: -f6)
+	printf '%s\n' "$2" | ecryptfs-unwrap-passphrase "$home/.ecryptfs/wrapped-passphrase" - \
+		>/dev/null 2>&1
+}
+
+# priv_check_layout USER MOUNTPOINT NSIGS: upstream's ~/.ecryptfs layout.
+priv_check_layout() {
+	local home e
+	home=$(getent passwd "$1" | cut -d: -f6)
+	e=$home/.ecryptfs
+	for f in Private.sig Private.mnt wrapped-passphrase auto-mount auto-umount; do
+		[ -f "$e/$f" ] || rig_fail "$e/$f is missing"
+	done
+	rig_expect_eq "Private.mnt" "$2" "$(cat "$e/Private.mnt")"
+	rig_expect_eq "signatures in Private.sig" "$3" "$(grep -cE '^[0-9a-f]{16}$' "$e/Private.sig")"
+	rig_expect_eq "wrapped-passphrase is v2" 3a02 "$(od -An -tx1 -N2 "$e/wrapped-passphrase" | tr -d ' ')"
+	rig_expect_eq "wrapped-passphrase mode" 600 "$(stat -L -c %a "$e/wrapped-passphrase")"
+	rig_expect_eq "wrapped-passphrase owner" "$1" "$(stat -L -c %U "$e/wrapped-passphrase")"
+	rig_expect_eq "~/.Private mode" 700 "$(stat -L -c %a "$home/.Private")"
+	rig_expect_eq "~/.Private owner" "$1" "$(stat -L -c %U "$home/.Private")"
+}
+
+priv_cleanup() {
+	awk '$3 == "ecryptfs" { print $2 }' /proc/mounts | sort -r | while read -r m; do
+		umount -l "$m"
+	done
+	umount -l /home 2>/dev/null || true
+	rm -f /etc/pam.d/ecfs-ours /etc/pam.d/ecfs-debian
+	cp "$RIG_DEBIAN/etc/pam.d/passwd" /etc/pam.d/passwd
+}
