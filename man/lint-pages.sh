@@ -4,8 +4,10 @@
 # apropos and whatis index).  Skipped (77) without man-db.
 set -eu
 src=${TOP_SRCDIR:-.}
-command -v man >/dev/null 2>&1 && command -v lexgrog >/dev/null 2>&1 ||
-	{ echo "man-db is not installed"; exit 77; }
+if ! command -v man >/dev/null 2>&1 || ! command -v lexgrog >/dev/null 2>&1; then
+	echo "man-db is not installed"
+	exit 77
+fi
 [ -s man/pages.list ] || { echo "missing man/pages.list (run through make check)"; exit 1; }
 rc=0 n=0
 while read -r page; do
