@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian 12 packages a job needs, only when some are missing.
-# Usage: scripts/deps.sh build|test|vm|all
+# Usage: scripts/deps.sh build|test|vm|pkg|all
 set -eu
 
 build_pkgs="build-essential autoconf automake libtool pkg-config libssl-dev libbotan-2-dev
@@ -12,13 +12,16 @@ vm_pkgs="qemu-system-x86 busybox-static cpio xz-utils kmod e2fsprogs attr python
 	linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
 	ecryptfs-utils sparse gnuplot-nox
 	pamtester rsync"
+# Debian packages (debian/), man page checks, bash completion.
+pkg_pkgs="debhelper dkms lintian man-db groff-base bash-completion fakeroot dpkg-dev"
 
 case "${1:-all}" in
 build)	want="$build_pkgs" ;;
 test)	want="$build_pkgs $fuzz_pkgs" ;;
 vm)	want="$vm_pkgs" ;;
-all)	want="$build_pkgs $fuzz_pkgs $vm_pkgs" ;;
-*)	echo "usage: $0 build|test|vm|all" >&2; exit 2 ;;
+pkg)	want="$build_pkgs $pkg_pkgs" ;;
+all)	want="$build_pkgs $fuzz_pkgs $vm_pkgs $pkg_pkgs" ;;
+*)	echo "usage: $0 build|test|vm|pkg|all" >&2; exit 2 ;;
 esac
 
 missing=
