@@ -31,6 +31,7 @@
 #include "ecfs_kdf.h"
 #include "ecfs_wrap.h"
 #include "ed_core.h"
+#include "ed_pkcli.h"
 #include "et_cli.h"
 #include "et_secret.h"
 
@@ -90,6 +91,11 @@ static void usage(FILE *f)
 		"  --wrapped-passphrase FILE   mount passphrase in an ecryptfs-utils wrapped-\n"
 		"                              passphrase file (v1 or v2; repeatable) ...\n"
 		"  --login-passphrase-file FILE  ... unwrapped with the first line of FILE\n"
+		"  --recovery-key PEM          RSA private key (an ecryptfs-recovery-key, or an\n"
+		"                              OpenSSL key module key) for the files' public-key\n"
+		"                              packets; repeatable.  Enough on its own\n"
+		"  --recovery-key-passphrase-file FILE  its PEM passphrase (first line); asked\n"
+		"                              on the terminal when needed and not given\n"
 		"  --fnek                      also decrypt file names and symlink targets,\n"
 		"                              with filename keys derived from the same\n"
 		"                              passphrases (as ecryptfs-add-passphrase --fnek,\n"
@@ -625,7 +631,8 @@ static int plan(struct run *r, const char *lower, const char *output)
 	return queue_file(r, src, dst, &st);
 }
 
-enum { OPT_PASSFILE = 256, OPT_SALT, OPT_WRAPPED, OPT_LOGIN, OPT_FNEK, OPT_JOBS };
+enum { OPT_PASSFILE = 256, OPT_SALT, OPT_WRAPPED, OPT_LOGIN, OPT_FNEK, OPT_JOBS, OPT_RECOVERY,
+	OPT_RECOVERY_PASS };
 
 static const struct option long_opts[] = {
 	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
@@ -634,6 +641,8 @@ static const struct option long_opts[] = {
 	{ "login-passphrase-file", required_argument, NULL, OPT_LOGIN },
 	{ "fnek", no_argument, NULL, OPT_FNEK },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "recovery-key", required_argument, NULL, OPT_RECOVERY },
+	{ "recovery-key-passphrase-file", required_argument, NULL, OPT_RECOVERY_PASS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -641,7 +650,8 @@ static const struct option long_opts[] = {
 int main(int argc, char **argv)
 {
 	const char *passfiles[ED_MAX_KEYS], *wrapped[ED_MAX_KEYS], *login = NULL;
-	size_t n_pass = 0, n_wrapped = 0, i;
+	const char *rkeys[ED_MAX_PK], *rkey_pass = NULL;
+	size_t n_pass = 0, n_wrapped = 0, n_rkeys = 0, i;
 	uint8_t salt[ECFS_SALT_SIZE];
 	struct run r = { 0 };
 	unsigned long jobs = 1;
@@ -661,6 +671,16 @@ int main(int argc, char **argv)
 				passfiles[n_pass++] = optarg;
 			else
 				wrapped[n_wrapped++] = optarg;
+			break;
+		case OPT_RECOVERY:
+			if (n_rkeys >= ED_MAX_PK) {
+				fprintf(stderr, PROG ": at most %d recovery keys\n", ED_MAX_PK);
+				return 2;
+			}
+			rkeys[n_rkeys++] = optarg;
+			break;
+		case OPT_RECOVERY_PASS:
+			rkey_pass = optarg;
 			break;
 		case OPT_SALT:
 			if (ecfs_kdf_from_hex(optarg, strlen(optarg), salt, sizeof(salt))) {
@@ -691,7 +711,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc - optind != 2 || (!n_pass && !n_wrapped)) {
+	if (argc - optind != 2 || (!n_pass && !n_wrapped && !n_rkeys)) {
 		usage(stderr);
 		return 2;
 	}
@@ -742,6 +762,12 @@ int main(int argc, char **argv)
 		}
 		et_secret_free(&lp);
 		et_secret_free(&mp);
+		if (rc)
+			goto out;
+	}
+
+	for (i = 0; i < n_rkeys; i++) {
+		rc = ed_pk_add_recovery(&r.keys, rkeys[i], rkey_pass, PROG);
 		if (rc)
 			goto out;
 	}
