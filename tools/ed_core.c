@@ -369,8 +369,19 @@ static int write_full(int fd, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+static int write_sink(void *arg, const uint8_t *buf, size_t len)
+{
+	return write_full(*(int *)arg, buf, len);
+}
+
 int ed_decrypt_fd(const struct ed_keys *ks, int in_fd, int out_fd, struct ed_worker *w,
 		  uint64_t *size, struct ed_err *e)
+{
+	return ed_decrypt_to(ks, in_fd, write_sink, &out_fd, w, size, e);
+}
+
+int ed_decrypt_to(const struct ed_keys *ks, int in_fd, ed_sink_fn sink, void *arg,
+		  struct ed_worker *w, uint64_t *size, struct ed_err *e)
 {
 	uint8_t fek[ECFS_MAX_KEY_BYTES];
 	const struct ecfs_cipher *cipher = NULL;
@@ -444,7 +455,7 @@ int ed_decrypt_fd(const struct ed_keys *ks, int in_fd, int out_fd, struct ed_wor
 			}
 		}
 		out_len = left < bytes ? (size_t)left : bytes;
-		rc = write_full(out_fd, w->buf, out_len);
+		rc = sink(arg, w->buf, out_len);
 		if (rc) {
 			ed_fail(e, rc, "write error: %s", strerror(-rc));
 			goto out;

@@ -122,6 +122,16 @@ int ed_worker_init(struct ed_worker *w);
 void ed_worker_free(struct ed_worker *w);
 
 /*
+ * Where ed_decrypt_to() puts the plaintext, in order, chunk by chunk;
+ * a negative return stops the decryption with that error.
+ */
+typedef int (*ed_sink_fn)(void *arg, const uint8_t *buf, size_t len);
+
+/* ed_decrypt_fd() with the plaintext handed to @sink instead of a file. */
+int ed_decrypt_to(const struct ed_keys *ks, int in_fd, ed_sink_fn sink, void *arg,
+		  struct ed_worker *w, uint64_t *size, struct ed_err *e);
+
+/*
  * Decrypt the lower file open on @in_fd and write exactly its plaintext to
  * @out_fd from its current position.  On error some plaintext may have
  * been written: the caller writes to a temporary file and renames it only
