@@ -31,6 +31,7 @@
 #include "ecfs_kdf.h"
 #include "ecfs_wrap.h"
 #include "ed_core.h"
+#include "ed_pkcli.h"
 #include "et_cli.h"
 #include "et_secret.h"
 
@@ -90,6 +91,11 @@ static void usage(FILE *f)
 		"  --wrapped-passphrase FILE   mount passphrase in an ecryptfs-utils wrapped-\n"
 		"                              passphrase file (v1 or v2; repeatable) ...\n"
 		"  --login-passphrase-file FILE  ... unwrapped with the first line of FILE\n"
+		"  --recovery-key PEM          RSA private key (an ecryptfs-recovery-key, or an\n"
+		"                              OpenSSL key module key) for the files' public-key\n"
+		"                              packets; repeatable.  Enough on its own\n"
+		"  --recovery-key-passphrase-file FILE  its PEM passphrase (first line); asked\n"
+		"                              on the terminal when needed and not given\n"
 		"  --fnek                      also decrypt file names and symlink targets,\n"
 		"                              with filename keys derived from the same\n"
 		"                              passphrases (as ecryptfs-add-passphrase --fnek,\n"
@@ -625,7 +631,8 @@ static int plan(struct run *r, const char *lower, const char *output)
 	return queue_file(r, src, dst, &st);
 }
 
-enum { OPT_PASSFILE = 256, OPT_SALT, OPT_WRAPPED, OPT_LOGIN, OPT_FNEK, OPT_JOBS };
+enum { OPT_PASSFILE = 256, OPT_SALT, OPT_WRAPPED, OPT_LOGIN, OPT_FNEK, OPT_JOBS, OPT_RECOVERY,
+	OPT_RECOVERY_PASS };
 
 static const struct option long_opts[] = {
 	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
@@ -634,6 +641,8 @@ static const struct option long_opts[] = {
 	{ "login-passphrase-file", required_argument, NULL, OPT_LOGIN },
 	{ "fnek", no_argument, NULL, OPT_FNEK },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "recovery-key", required_argument, NULL, OPT_RECOVERY },
+	{ "recovery-key-passphrase-file", required_argument, NULL, OPT_RECOVERY_PASS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -641,7 +650,8 @@ static const struct option long_opts[] = {
 /* What the command line asks for. */
 struct cmdline {
 	const char *passfiles[ED_MAX_KEYS], *wrapped[ED_MAX_KEYS], *login;
-	size_t n_pass, n_wrapped;
+	const char *rkeys[ED_MAX_PK], *rkey_pass;
+	size_t n_pass, n_wrapped, n_rkeys;
 	uint8_t salt[ECFS_SALT_SIZE];
 	unsigned long jobs;
 	const char *lower, *output;
@@ -667,6 +677,16 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *c, struct run *r
 				c->passfiles[c->n_pass++] = optarg;
 			else
 				c->wrapped[c->n_wrapped++] = optarg;
+			break;
+		case OPT_RECOVERY:
+			if (c->n_rkeys >= ED_MAX_PK) {
+				fprintf(stderr, PROG ": at most %d recovery keys\n", ED_MAX_PK);
+				return 2;
+			}
+			c->rkeys[c->n_rkeys++] = optarg;
+			break;
+		case OPT_RECOVERY_PASS:
+			c->rkey_pass = optarg;
 			break;
 		case OPT_SALT:
 			if (ecfs_hex_decode(optarg, strlen(optarg), c->salt, sizeof(c->salt))) {
@@ -697,7 +717,7 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *c, struct run *r
 			return 2;
 		}
 	}
-	if (argc - optind != 2 || (!c->n_pass && !c->n_wrapped)) {
+	if (argc - optind != 2 || (!c->n_pass && !c->n_wrapped && !c->n_rkeys)) {
 		usage(stderr);
 		return 2;
 	}
@@ -769,6 +789,16 @@ static int add_wrapped_keys(struct run *r, const struct cmdline *c)
 	return rc;
 }
 
+static int add_recovery_keys(struct run *r, const struct cmdline *c)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < c->n_rkeys; i++)
+		rc = ed_pk_add_recovery(&r->keys, c->rkeys[i], c->rkey_pass, PROG);
+	return rc;
+}
+
 /* Decrypt what plan() queued; the exit status. */
 static int decrypt_all(struct run *r, const struct cmdline *c)
 {
@@ -794,7 +824,8 @@ int main(int argc, char **argv)
 	if (init_run(&r))
 		return 2;
 	status = 2;
-	if (add_passfile_keys(&r, &c) || add_wrapped_keys(&r, &c))
+	if (add_passfile_keys(&r, &c) || add_wrapped_keys(&r, &c) ||
+	    add_recovery_keys(&r, &c))
 		goto out;
 	/* plan() reports its own errors but running out of memory. */
 	rc = plan(&r, c.lower, c.output);

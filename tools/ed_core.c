@@ -24,6 +24,7 @@
 #include "ecfs_kdf.h"
 #include "ecfs_packet.h"
 #include "ed_core.h"
+#include "ed_pk.h"
 
 #define ED_KEYS_BYTES	(ED_MAX_KEYS * sizeof(struct ed_key))
 /* A user.ecryptfs value: header plus a few key packets, never near this. */
@@ -63,6 +64,8 @@ int ed_keys_init(struct ed_keys *ks)
 
 void ed_keys_free(struct ed_keys *ks)
 {
+	while (ks->npk)
+		EVP_PKEY_free(ks->pk[--ks->npk]);
 	if (!ks->k)
 		return;
 	OPENSSL_cleanse(ks->k, ED_KEYS_BYTES);
@@ -89,6 +92,23 @@ int ed_keys_add_fekek(struct ed_keys *ks, const uint8_t fekek[ECFS_MAX_KEY_BYTES
 		return rc;
 	}
 	ks->n++;
+	return 0;
+}
+
+int ed_keys_add_pk(struct ed_keys *ks, EVP_PKEY *pk)
+{
+	int rc;
+
+	if (ks->npk >= ED_MAX_PK) {
+		EVP_PKEY_free(pk);
+		return -ENOSPC;
+	}
+	rc = ed_pk_sig(pk, ks->pk_sig[ks->npk]);
+	if (rc) {
+		EVP_PKEY_free(pk);
+		return rc;
+	}
+	ks->pk[ks->npk++] = pk;
 	return 0;
 }
 
@@ -299,7 +319,17 @@ static int pick_fek(const struct ed_keys *ks, const struct ed_meta *m, uint8_t *
 			strcat(sigs, ", ");
 		strcat(sigs, hex);
 		if (kp->tag != ECFS_TAG_3) {
-			tag1 = true;
+			for (j = 0; j < ks->npk; j++) {
+				if (memcmp(kp->sig, ks->pk_sig[j], ECFS_SIG_SIZE))
+					continue;
+				rc = ed_pk_unwrap(ks->pk[j], &kp->u.t1, fek, key_size, cipher);
+				if (!rc)
+					return 0;
+				ed_fail(e, -EPROTO, "cannot unwrap the key of packet %zu (RSA key %s): %s",
+					i + 1, hex, strerror(-rc));
+			}
+			if (!ks->npk)
+				tag1 = true;
 			continue;
 		}
 		for (j = 0; j < ks->n; j++) {
@@ -317,7 +347,13 @@ static int pick_fek(const struct ed_keys *ks, const struct ed_meta *m, uint8_t *
 	if (rc != -ENOKEY)
 		return -EPROTO;
 	return ed_fail(e, -ENOKEY, "no matching key: the file's key signatures are %s%s", sigs,
-		       tag1 ? " (public-key packets are not supported)" : "");
+		       tag1 ? " (public-key packets need --recovery-key)" : "");
+}
+
+int ed_fek_unwrap(const struct ed_keys *ks, const struct ed_meta *m, uint8_t *fek,
+		  size_t *key_size, const struct ecfs_cipher **cipher, struct ed_err *e)
+{
+	return pick_fek(ks, m, fek, key_size, cipher, e);
 }
 
 static int write_full(int fd, const uint8_t *buf, size_t len)
@@ -336,8 +372,19 @@ static int write_full(int fd, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+static int write_sink(void *arg, const uint8_t *buf, size_t len)
+{
+	return write_full(*(int *)arg, buf, len);
+}
+
 int ed_decrypt_fd(const struct ed_keys *ks, int in_fd, int out_fd, struct ed_worker *w,
 		  uint64_t *size, struct ed_err *e)
+{
+	return ed_decrypt_to(ks, in_fd, write_sink, &out_fd, w, size, e);
+}
+
+int ed_decrypt_to(const struct ed_keys *ks, int in_fd, ed_sink_fn sink, void *arg,
+		  struct ed_worker *w, uint64_t *size, struct ed_err *e)
 {
 	uint8_t fek[ECFS_MAX_KEY_BYTES];
 	const struct ecfs_cipher *cipher = NULL;
@@ -410,7 +457,7 @@ int ed_decrypt_fd(const struct ed_keys *ks, int in_fd, int out_fd, struct ed_wor
 			goto out;
 		}
 		out_len = left < bytes ? (size_t)left : bytes;
-		rc = write_full(out_fd, w->buf, out_len);
+		rc = sink(arg, w->buf, out_len);
 		if (rc) {
 			ed_fail(e, rc, "write error: %s", strerror(-rc));
 			goto out;

@@ -27,6 +27,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <openssl/types.h>
+
+#include "ecfs_cipher.h"
 #include "ecfs_fname.h"
 #include "ecfs_header.h"
 #include "ecfs_keyset.h"
@@ -51,10 +54,16 @@ struct ed_key {
 	struct ecfs_fname_key fnek;
 };
 
+#define ED_MAX_PK		8	/* RSA private keys (tag 1 packets) */
+
 /* The keys live in one locked, non-dumpable mapping, wiped when freed. */
 struct ed_keys {
 	struct ed_key *k;
 	size_t n;
+	/* RSA keys for tag 1 packets (a recovery key); freed with the set. */
+	EVP_PKEY *pk[ED_MAX_PK];
+	uint8_t pk_sig[ED_MAX_PK][ECFS_SIG_SIZE];
+	size_t npk;
 };
 
 int ed_keys_init(struct ed_keys *ks);
@@ -66,6 +75,11 @@ void ed_keys_free(struct ed_keys *ks);
  */
 int ed_keys_add(struct ed_keys *ks, const char *pass, size_t len,
 		const uint8_t salt[ECFS_SALT_SIZE], bool fnek);
+/*
+ * Add an RSA private key for tag 1 packets; the set takes the reference
+ * (freed on error too).  -ENOSPC beyond ED_MAX_PK.
+ */
+int ed_keys_add_pk(struct ed_keys *ks, EVP_PKEY *pk);
 /* Add an already derived FEKEK (tests, fuzzing). */
 int ed_keys_add_fekek(struct ed_keys *ks, const uint8_t fekek[ECFS_MAX_KEY_BYTES]);
 
@@ -87,6 +101,15 @@ int ed_meta_parse(const uint8_t *buf, size_t len, bool xattr, struct ed_meta *m,
 /* Read and decode the metadata of an open lower file (header, then xattr). */
 int ed_meta_read(int fd, struct ed_meta *m, struct ed_err *e);
 
+/*
+ * Unwrap the FEK of @m with the first packet one of @ks opens (tag 3 with a
+ * passphrase key, tag 1 with an RSA key).  @fek holds ECFS_MAX_KEY_BYTES.
+ * -ENOKEY when no packet names one of our keys, -EPROTO when one does but
+ * does not unwrap.
+ */
+int ed_fek_unwrap(const struct ed_keys *ks, const struct ed_meta *m, uint8_t *fek,
+		  size_t *key_size, const struct ecfs_cipher **cipher, struct ed_err *e);
+
 /* "aes" etc. for a cipher code, "unknown" otherwise. */
 const char *ed_cipher_name(unsigned int code);
 
@@ -102,6 +125,16 @@ struct ed_worker {
 
 int ed_worker_init(struct ed_worker *w);
 void ed_worker_free(struct ed_worker *w);
+
+/*
+ * Where ed_decrypt_to() puts the plaintext, in order, chunk by chunk;
+ * a negative return stops the decryption with that error.
+ */
+typedef int (*ed_sink_fn)(void *arg, const uint8_t *buf, size_t len);
+
+/* ed_decrypt_fd() with the plaintext handed to @sink instead of a file. */
+int ed_decrypt_to(const struct ed_keys *ks, int in_fd, ed_sink_fn sink, void *arg,
+		  struct ed_worker *w, uint64_t *size, struct ed_err *e);
 
 /*
  * Decrypt the lower file open on @in_fd and write exactly its plaintext to

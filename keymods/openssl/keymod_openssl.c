@@ -419,6 +419,15 @@ static int key_load(const char *path, const struct ko_pass *pass, EVP_PKEY **out
 	if (!bio)
 		goto out_buf;
 	pk = PEM_read_bio_PrivateKey(bio, NULL, ko_pem_cb, &cb);
+	if (!pk && !cb.asked && BIO_seek(bio, 0) == 0) {
+		/*
+		 * A public key alone is enough to wrap: a recovery key's public
+		 * half puts a tag 1 packet in every new file while its private
+		 * half stays offline.  Unwrapping then fails (pk_unwrap()).
+		 */
+		ERR_clear_error();
+		pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	}
 	BIO_free(bio);
 	ERR_clear_error();
 	r = 0;
@@ -440,7 +449,7 @@ out_buf:
 			ko_err(err, errlen, "openssl: wrong passphrase for key file %s", path);
 			return -EKEYREJECTED;
 		}
-		ko_err(err, errlen, "openssl: %s holds no PEM private key", path);
+		ko_err(err, errlen, "openssl: %s holds no PEM private or public key", path);
 		return -EMEDIUMTYPE;
 	}
 	if (!EVP_PKEY_is_a(pk, "RSA")) {
@@ -900,6 +909,17 @@ static void ko_free_secret(uint8_t *p, size_t len)
 	free(p);
 }
 
+/* True when @pk holds the private exponent, not only the public half. */
+static int pk_has_private(EVP_PKEY *pk)
+{
+	BIGNUM *d = NULL;
+	int r = EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_D, &d) == 1 && d;
+
+	BN_clear_free(d);
+	ERR_clear_error();
+	return r;
+}
+
 /* RSA-OAEP decryption of @in with @pk (the caller keeps its reference). */
 static int pk_unwrap(EVP_PKEY *pk, const uint8_t *in, size_t in_len, uint8_t **out,
 		     size_t *out_len, char *err, size_t errlen)
@@ -915,6 +935,12 @@ static int pk_unwrap(EVP_PKEY *pk, const uint8_t *in, size_t in_len, uint8_t **o
 	if (!in_len || in_len > ECFS_KEYMOD_MAX_WRAPPED)
 		return -EINVAL;
 	(void)mlock(tmp, sizeof(tmp));
+	if (!pk_has_private(pk)) {
+		ko_err(err, errlen, "openssl: only the public half of this key is here: it wraps "
+		       "keys but cannot unwrap them (use the private key file)");
+		r = -EKEYREJECTED;
+		goto out;
+	}
 	c = oaep_ctx(pk, 0);
 	if (!c) {
 		ko_err(err, errlen, "openssl: RSA-OAEP decryption setup failed");

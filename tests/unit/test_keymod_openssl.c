@@ -447,6 +447,56 @@ static void test_generate_wrap_unwrap_botan(void **state)
 	fx->ops->release_blob(blob, blob_len);
 }
 
+/*
+ * A public key alone (a recovery key's public half) builds a token with the
+ * private key's signature and wraps; only the private key unwraps.
+ */
+static void test_public_key_only(void **state)
+{
+	struct fx *fx = *state;
+	char key[PATH_MAX], pubp[PATH_MAX], sig[17], psig[17], err[512] = "";
+	uint8_t *blob, *pblob, *k, in[19], ct[512], pem[8192], out[4096];
+	size_t blob_len, pblob_len, klen, ct_len, pem_len = 0, out_len = sizeof(out);
+	struct ecfs_keymod_kv kv[2];
+	botan_privkey_t priv;
+	botan_pubkey_t pub;
+	FILE *f;
+
+	snprintf(key, sizeof(key), "%s/priv.pem", fx->dir);
+	snprintf(pubp, sizeof(pubp), "%s/pub.pem", fx->dir);
+	kv[0] = (struct ecfs_keymod_kv){ "keyfile", key };
+	kv[1] = (struct ecfs_keymod_kv){ "bits", "2048" };
+	assert_int_equal(fx->ops->generate(kv, 2, err, sizeof(err)), 0);
+	assert_int_equal(read_file(key, pem, sizeof(pem), &pem_len), 0);
+	assert_int_equal(botan_privkey_load(&priv, NULL, pem, pem_len, NULL), 0);
+	assert_int_equal(botan_privkey_export_pubkey(&pub, priv), 0);
+	assert_int_equal(botan_pubkey_export(pub, out, &out_len, 1), 0);
+	f = fopen(pubp, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(out, 1, strlen((char *)out), f), strlen((char *)out));
+	fclose(f);
+
+	assert_int_equal(token(fx, key, NULL, &blob, &blob_len, sig), 0);
+	assert_int_equal(token(fx, pubp, NULL, &pblob, &pblob_len, psig), 0);
+	assert_string_equal(sig, psig);
+	memset(in, 0x5a, sizeof(in));
+	assert_int_equal(fx->ops->wrap(pblob, pblob_len, in, sizeof(in), ct, sizeof(ct), &ct_len,
+				       NULL, 0), 0);
+	assert_int_equal(ct_len, 256);
+	err[0] = '\0';
+	assert_int_equal(fx->ops->unwrap(pblob, pblob_len, ct, ct_len, &k, &klen, err,
+					 sizeof(err)), -EKEYREJECTED);
+	assert_non_null(strstr(err, "public"));
+	assert_int_equal(fx->ops->unwrap(blob, blob_len, ct, ct_len, &k, &klen, NULL, 0), 0);
+	assert_int_equal(klen, sizeof(in));
+	assert_memory_equal(k, in, sizeof(in));
+	fx->ops->free_secret(k, klen);
+	fx->ops->release_blob(blob, blob_len);
+	fx->ops->release_blob(pblob, pblob_len);
+	botan_pubkey_destroy(pub);
+	botan_privkey_destroy(priv);
+}
+
 static void test_generate_encrypted(void **state)
 {
 	struct fx *fx = *state;
@@ -498,6 +548,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fifo_and_device_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generate_wrap_unwrap_botan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generate_encrypted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_public_key_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
