@@ -808,7 +808,7 @@ int main(int argc, char **argv)
 			rkey_pass = optarg;
 			break;
 		case OPT_SALT:
-			if (ecfs_kdf_from_hex(optarg, strlen(optarg), salt, sizeof(salt))) {
+			if (ecfs_hex_decode(optarg, strlen(optarg), salt, sizeof(salt))) {
 				fprintf(stderr, PROG ": --salt needs 16 hex digits\n");
 				return 2;
 			}

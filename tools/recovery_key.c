@@ -271,7 +271,7 @@ static int cmd_generate(int argc, char **argv)
 	rc = ed_pk_sig(pk, sig);
 	if (rc)
 		goto out;
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	rc = pem_private(pk, &pass, &pem, &pem_len);
 	if (!rc)
 		rc = paper_of_pem(pem, pem_len, hex, &text);
@@ -351,7 +351,7 @@ static int cmd_print(int argc, char **argv)
 	EVP_PKEY_free(pk);
 	if (rc)
 		return 1;
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	/* Print the file's own block: an encrypted key stays encrypted. */
 	f = fopen(argv[i], "re");
 	if (!f) {
@@ -472,7 +472,7 @@ static int cmd_sig(int argc, char **argv)
 		fprintf(stderr, PROG ": %s: cannot compute the signature\n", argv[1]);
 		return 1;
 	}
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	printf("%s\n", hex);
 	return 0;
 }

@@ -616,7 +616,7 @@ static int rk_home_write(const char *home, const char *login_file, const struct 
 	OPENSSL_cleanse(fekek, sizeof(fekek));
 	if (rc)
 		return rc;
-	ecfs_kdf_sig_to_hex(sig, line);
+	ecfs_sig_to_hex(sig, line);
 	strcat(line, "\n");
 	snprintf(path, sizeof(path), "%s/Private.sig", home);
 	rc = rk_write_small(path, line, 0600);
@@ -860,7 +860,7 @@ int main(int argc, char **argv)
 			a.rkey_pass = optarg;
 			break;
 		case OPT_SALT:
-			if (ecfs_kdf_from_hex(optarg, strlen(optarg), r.salt, sizeof(r.salt))) {
+			if (ecfs_hex_decode(optarg, strlen(optarg), r.salt, sizeof(r.salt))) {
 				fprintf(stderr, PROG ": --salt needs 16 hex digits\n");
 				return 2;
 			}
@@ -883,7 +883,7 @@ int main(int argc, char **argv)
 			uint8_t sig[ECFS_SIG_SIZE];
 
 			if (strlen(optarg) != ECFS_SIG_SIZE_HEX ||
-			    ecfs_kdf_from_hex(optarg, ECFS_SIG_SIZE_HEX, sig, sizeof(sig))) {
+			    ecfs_hex_decode(optarg, ECFS_SIG_SIZE_HEX, sig, sizeof(sig))) {
 				fprintf(stderr, PROG ": --remove-sig needs 16 hex digits\n");
 				return 2;
 			}
