@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "ecryptfs_proto.h"
-#include "keymods/ecfs_keymod_token.h"
 #include "et_derive.h"
 #include "et_files.h"
 #include "et_keyring.h"
@@ -54,7 +53,7 @@ struct args {
 struct state {
 	struct et_mount_cfg cfg;
 	struct et_derived keys[ET_MAX_KEYS];
-	char key_sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];
+	char key_sigs[ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	int added[ET_MAX_KEYS];
 	/* Keyring tokens of key=MODULE keys (NULL for passphrase keys). */
 	struct et_modkey mk[ET_MAX_KEYS];
@@ -273,7 +272,7 @@ static int get_passphrase(struct state *st, size_t i, struct et_secret *pw)
 		else if (rc == -EMSGSIZE)
 			fprintf(stderr, "%s: the passphrase in %s%s is longer than %d bytes\n",
 				PROG, k->method == ET_PW_FD ? "file descriptor " : "", k->pw_value,
-				ET_MAX_PASSPHRASE);
+				ECFS_MAX_PASSPHRASE_BYTES);
 		return rc;
 	case ET_PW_NONE:
 		break;
@@ -286,7 +285,7 @@ static int get_passphrase(struct state *st, size_t i, struct et_secret *pw)
 		}
 		if (rc == -EMSGSIZE) {
 			printf("Passphrase is too long. Use at most %d characters long passphrase.\n",
-			       ET_MAX_PASSPHRASE);
+			       ECFS_MAX_PASSPHRASE_BYTES);
 			continue;
 		}
 		if (rc)
@@ -361,7 +360,7 @@ static int derive_keys(struct state *st)
 
 	for (i = 0; i < st->cfg.nkeys; i++) {
 		struct et_secret pw = { 0 };
-		uint8_t salt[ET_SALT_BYTES];
+		uint8_t salt[ECFS_SALT_SIZE];
 		const char *salt_hex = st->cfg.keys[i].salt_hex;
 
 		if (st->cfg.keys[i].module) {
@@ -377,7 +376,7 @@ static int derive_keys(struct state *st)
 		if (st->cfg.keys[i].pw_from_cmdline)
 			fprintf(stderr, "WARNING: a passphrase given with passwd= or passphrase_passwd= on the command line can be read by other users in the process list; use passphrase_passwd_file= or passphrase_passwd_fd= instead.\n");
 		et_hex_to_salt(salt_hex ? salt_hex : ET_DEFAULT_SALT_HEX, salt);
-		rc = et_secret_alloc(&pw, ET_MAX_PASSPHRASE);
+		rc = et_secret_alloc(&pw, ECFS_MAX_PASSPHRASE_BYTES);
 		if (rc)
 			return rc;
 		rc = get_passphrase(st, i, &pw);
@@ -508,11 +507,11 @@ static int prompt_fnek_sig(struct state *st)
 		if (n == -ENODATA)
 			return -ENODATA;
 		if (n == 0) {
-			memcpy(st->cfg.fnek_sig, def, ET_SIG_HEX + 1);
+			memcpy(st->cfg.fnek_sig, def, ECFS_SIG_SIZE_HEX + 1);
 			return 0;
 		}
 		if (n > 0 && ecfs_sig_valid(buf)) {
-			memcpy(st->cfg.fnek_sig, buf, ET_SIG_HEX + 1);
+			memcpy(st->cfg.fnek_sig, buf, ECFS_SIG_SIZE_HEX + 1);
 			return 0;
 		}
 		printf("A signature is 16 hexadecimal digits\n");
@@ -669,7 +668,7 @@ static int add_keys(struct state *st)
 
 	for (i = 0; i < st->cfg.nkeys; i++) {
 		if (st->mk[i].tok)
-			rc = ecfs_keymod_token_add(st->key_sigs[i], st->mk[i].tok,
+			rc = et_key_add_token(st->key_sigs[i], st->mk[i].tok,
 						   st->mk[i].tok_len);
 		else
 			rc = et_derived_add(&st->keys[i]);
