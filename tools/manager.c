@@ -20,7 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "keymods/ecfs_keygen.h"
+#include "et_keygen.h"
 #include "em_args.h"
 #include "et_cli.h"
 #include "et_derive.h"
@@ -161,12 +161,12 @@ out:
 static int cmd_generate(const char *module, const char *keyfile, const char *bits,
 			const char *passwd_file, const char *passwd)
 {
-	struct ecfs_keygen_args a = {
+	struct et_keygen_args a = {
 		.module = module, .keyfile = keyfile, .bits = bits,
 		.passwd_file = passwd_file, .passwd = passwd,
 	};
 
-	return ecfs_keygen_run(PROG, &a, NULL);
+	return et_keygen_run(PROG, &a, NULL);
 }
 
 /* ---- the menu ---- */
@@ -189,19 +189,19 @@ static int choose_module(char *out, size_t size)
 
 	for (;;) {
 		printf("\nSelect key type to use:\n");
-		for (i = 0; i < ecfs_keygen_nknown; i++)
-			printf(" %zu) %s\n", i + 1, ecfs_keygen_known[i]);
+		for (i = 0; i < et_keygen_nknown; i++)
+			printf(" %zu) %s\n", i + 1, et_keygen_known[i]);
 		rc = read_choice("Selection [1]: ", line, sizeof(line));
 		if (rc)
 			return rc;
 		if (!line[0])
 			snprintf(line, sizeof(line), "1");
-		for (i = 0; i < ecfs_keygen_nknown; i++) {
+		for (i = 0; i < et_keygen_nknown; i++) {
 			char num[24];
 
 			snprintf(num, sizeof(num), "%zu", i + 1);
-			if (!strcmp(line, num) || !strcmp(line, ecfs_keygen_known[i])) {
-				snprintf(out, size, "%s", ecfs_keygen_known[i]);
+			if (!strcmp(line, num) || !strcmp(line, et_keygen_known[i])) {
+				snprintf(out, size, "%s", et_keygen_known[i]);
 				return 0;
 			}
 		}
@@ -214,7 +214,7 @@ static int ask_keyfile(const char *module, char *out, size_t size)
 	char def[PATH_MAX] = "", prompt[PATH_MAX + 32];
 	int rc;
 
-	if (ecfs_keygen_default_keyfile(module, def, sizeof(def)))
+	if (et_keygen_default_keyfile(module, def, sizeof(def)))
 		def[0] = '\0';
 	snprintf(prompt, sizeof(prompt), "Key file [%s]: ", def);
 	rc = read_choice(prompt, out, size);
@@ -337,7 +337,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	case EM_LIST:
-		ecfs_keygen_list();
+		et_keygen_list();
 		return 0;
 	case EM_ADD_PASSPHRASE:
 		rc = cmd_add_passphrase(a.fnek, a.pass_stdin);
