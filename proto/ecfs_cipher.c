@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,73 +17,12 @@
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 
-#include <botan/ffi.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/md5.h>
-#include <openssl/provider.h>
 
 #include "ecfs_cipher.h"
-
-/*
- * OpenSSL setup.  Blowfish and CAST5 live only in OpenSSL 3's "legacy"
- * provider, which is never loaded implicitly.  We load it into a private
- * library context (so the host program's default context is not changed),
- * and load "default" there as well: once any provider is loaded explicitly
- * into a context, the default provider is no longer loaded automatically.
- */
-static pthread_once_t ossl_once = PTHREAD_ONCE_INIT;
-static OSSL_LIB_CTX *ossl_libctx;
-static OSSL_PROVIDER *ossl_default;
-static OSSL_PROVIDER *ossl_legacy;
-
-static void ossl_teardown(void)
-{
-	if (ossl_legacy)
-		OSSL_PROVIDER_unload(ossl_legacy);
-	if (ossl_default)
-		OSSL_PROVIDER_unload(ossl_default);
-	OSSL_LIB_CTX_free(ossl_libctx);
-	ossl_legacy = NULL;
-	ossl_default = NULL;
-	ossl_libctx = NULL;
-}
-
-static void ossl_setup(void)
-{
-	/* OpenSSL registers its own exit cleanup here; ours, registered after it,
-	 * therefore runs before it, while the library is still usable. */
-	if (!OPENSSL_init_crypto(0, NULL))
-		return;
-	ossl_libctx = OSSL_LIB_CTX_new();
-	if (!ossl_libctx)
-		return;
-	ossl_default = OSSL_PROVIDER_load(ossl_libctx, "default");
-	ossl_legacy = OSSL_PROVIDER_load(ossl_libctx, "legacy");
-	if (!ossl_legacy)
-		fprintf(stderr, "libecfs: cannot load the OpenSSL legacy provider "
-			"(ossl-modules/legacy.so); blowfish and cast5 are unavailable\n");
-	atexit(ossl_teardown);
-}
-
-OSSL_LIB_CTX *ecfs_crypto_libctx(void)
-{
-	pthread_once(&ossl_once, ossl_setup);
-	return ossl_libctx;
-}
-
-int ecfs_crypto_init(void)
-{
-	pthread_once(&ossl_once, ossl_setup);
-	if (!ossl_libctx || !ossl_default)
-		return -EIO;
-	return ossl_legacy ? 0 : -ENOPKG;
-}
-
-static bool cipher_uses_botan(const struct ecfs_cipher *c)
-{
-	return c->id == ECFS_CID_TWOFISH || c->id == ECFS_CID_CAST6;
-}
+#include "crypto_backend/ecfs_cb.h"
 
 /*
  * The kernel's des3_ede refuses keys with K1 == K2 or K2 == K3 because
@@ -101,163 +39,20 @@ static bool key_acceptable(const struct ecfs_cipher *c, const uint8_t *key, size
 	return true;
 }
 
-static int evp_fetch(const struct ecfs_cipher *c, size_t key_size, bool cbc, EVP_CIPHER **out)
+/* The back end that implements @c (crypto_backend/). */
+static const struct ecfs_cb_ops *backend_of(const struct ecfs_cipher *c)
 {
-	const char *mode = cbc ? "CBC" : "ECB";
-	char name[32];
-
-	*out = NULL;
-	switch (c->id) {
-	case ECFS_CID_AES:
-		snprintf(name, sizeof(name), "AES-%zu-%s", key_size * 8, mode);
-		break;
-	case ECFS_CID_DES3_EDE:
-		snprintf(name, sizeof(name), "DES-EDE3-%s", mode);
-		break;
-	case ECFS_CID_BLOWFISH:
-		snprintf(name, sizeof(name), "BF-%s", mode);
-		break;
-	case ECFS_CID_CAST5:
-		snprintf(name, sizeof(name), "CAST5-%s", mode);
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (ecfs_crypto_init() == -EIO)
-		return -EIO;
-	*out = EVP_CIPHER_fetch(ossl_libctx, name, NULL);
-	if (*out)
-		return 0;
-	if (c->id == ECFS_CID_BLOWFISH || c->id == ECFS_CID_CAST5)
-		return -ENOPKG;
-	return -EIO;
-}
-
-/* A keyed EVP context with padding off; the IV is set per operation. */
-static int evp_ctx_new(const struct ecfs_cipher *c, const uint8_t *key, size_t key_size,
-		       bool cbc, bool encrypt, EVP_CIPHER_CTX **out)
-{
-	EVP_CIPHER *cipher = NULL;
-	EVP_CIPHER_CTX *ctx = NULL;
-	int rc;
-
-	*out = NULL;
-	rc = evp_fetch(c, key_size, cbc, &cipher);
-	if (rc)
-		return rc;
-	rc = -EIO;
-	ctx = EVP_CIPHER_CTX_new();
-	if (!ctx)
-		goto out;
-	if (!EVP_CipherInit_ex2(ctx, cipher, NULL, NULL, encrypt, NULL))
-		goto out;
-	/* Blowfish and CAST5 take variable key lengths; the rest are fixed. */
-	if ((size_t)EVP_CIPHER_CTX_get_key_length(ctx) != key_size &&
-	    EVP_CIPHER_CTX_set_key_length(ctx, (int)key_size) <= 0)
-		goto out;
-	if (!EVP_CIPHER_CTX_set_padding(ctx, 0))
-		goto out;
-	if (!EVP_CipherInit_ex2(ctx, NULL, key, NULL, encrypt, NULL))
-		goto out;
-	*out = ctx;
-	ctx = NULL;
-	rc = 0;
-out:
-	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(cipher);
-	return rc;
-}
-
-static int evp_run(EVP_CIPHER_CTX *ctx, const uint8_t *iv, const uint8_t *in, uint8_t *out,
-		   size_t len)
-{
-	int outl = 0;
-
-	if (len > INT32_MAX)
-		return -EINVAL;
-	if (!EVP_CipherInit_ex2(ctx, NULL, NULL, iv, -1, NULL))
-		return -EIO;
-	if (!EVP_CipherUpdate(ctx, out, &outl, in, (int)len) || (size_t)outl != len)
-		return -EIO;
-	return 0;
-}
-
-static int botan_new(const struct ecfs_cipher *c, const uint8_t *key, size_t key_size,
-		     botan_block_cipher_t *out)
-{
-	const char *name = c->id == ECFS_CID_TWOFISH ? "Twofish" : "CAST-256";
-	botan_block_cipher_t bc;
-
-	if (botan_block_cipher_init(&bc, name) != 0)
-		return -EIO;
-	if (botan_block_cipher_set_key(bc, key, key_size) != 0) {
-		botan_block_cipher_destroy(bc);
-		return -EIO;
-	}
-	*out = bc;
-	return 0;
-}
-
-/* Botan's FFI has raw block operations only; CBC chaining is done here. */
-static int botan_cbc(botan_block_cipher_t bc, size_t bs, bool encrypt, const uint8_t *iv,
-		     const uint8_t *in, uint8_t *out, size_t len)
-{
-	uint8_t chain[ECFS_CIPHER_MAX_BLOCK];
-	uint8_t saved[ECFS_EXTENT_SIZE];
-	size_t off, i;
-	int rc = 0;
-
-	memcpy(chain, iv, bs);
-	if (encrypt) {
-		uint8_t x[ECFS_CIPHER_MAX_BLOCK];
-
-		for (off = 0; off < len; off += bs) {
-			for (i = 0; i < bs; i++)
-				x[i] = in[off + i] ^ chain[i];
-			if (botan_block_cipher_encrypt_blocks(bc, x, out + off, 1) != 0) {
-				rc = -EIO;
-				break;
-			}
-			memcpy(chain, out + off, bs);
-		}
-		OPENSSL_cleanse(x, sizeof(x));
-		return rc;
-	}
-	/* Decrypt a chunk of blocks at once; keep the ciphertext so that
-	 * in-place operation can still chain from it. */
-	for (off = 0; off < len; ) {
-		size_t n = len - off < sizeof(saved) ? len - off : sizeof(saved);
-
-		memcpy(saved, in + off, n);
-		if (botan_block_cipher_decrypt_blocks(bc, saved, out + off, n / bs) != 0) {
-			rc = -EIO;
-			break;
-		}
-		for (i = 0; i < n; i++)
-			out[off + i] ^= i < bs ? chain[i] : saved[i - bs];
-		memcpy(chain, saved + n - bs, bs);
-		off += n;
-	}
-	OPENSSL_cleanse(saved, sizeof(saved));
-	return rc;
-}
-
-static int botan_ecb(botan_block_cipher_t bc, size_t bs, bool encrypt, const uint8_t *in,
-		     uint8_t *out, size_t len)
-{
-	int r;
-
-	if (encrypt)
-		r = botan_block_cipher_encrypt_blocks(bc, in, out, len / bs);
-	else
-		r = botan_block_cipher_decrypt_blocks(bc, in, out, len / bs);
-	return r == 0 ? 0 : -EIO;
+	if (c->id == ECFS_CID_TWOFISH || c->id == ECFS_CID_CAST6)
+		return &ecfs_cb_botan;
+	return &ecfs_cb_openssl;
 }
 
 static int cipher_oneshot(const struct ecfs_cipher *c, const uint8_t *key, size_t key_size,
 			  bool cbc, bool encrypt, const uint8_t *iv, const uint8_t *in,
 			  uint8_t *out, size_t len)
 {
+	const struct ecfs_cb_ops *be;
+	void *ctx;
 	int rc;
 
 	if (!c || !in || !out || (cbc && !iv))
@@ -268,26 +63,12 @@ static int cipher_oneshot(const struct ecfs_cipher *c, const uint8_t *key, size_
 		return -EKEYREJECTED;
 	if (len == 0)
 		return 0;
-	if (cipher_uses_botan(c)) {
-		botan_block_cipher_t bc;
-
-		rc = botan_new(c, key, key_size, &bc);
-		if (rc)
-			return rc;
-		if (cbc)
-			rc = botan_cbc(bc, c->block_size, encrypt, iv, in, out, len);
-		else
-			rc = botan_ecb(bc, c->block_size, encrypt, in, out, len);
-		botan_block_cipher_destroy(bc);
-	} else {
-		EVP_CIPHER_CTX *ctx;
-
-		rc = evp_ctx_new(c, key, key_size, cbc, encrypt, &ctx);
-		if (rc)
-			return rc;
-		rc = evp_run(ctx, cbc ? iv : NULL, in, out, len);
-		EVP_CIPHER_CTX_free(ctx);
-	}
+	be = backend_of(c);
+	rc = be->ctx_new(c, key, key_size, cbc, encrypt, &ctx);
+	if (rc)
+		return rc;
+	rc = be->run(ctx, cbc ? iv : NULL, in, out, len);
+	be->ctx_free(ctx);
 	return rc;
 }
 
@@ -372,22 +153,20 @@ int ecfs_cipher_extent_iv(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t 
 
 struct ecfs_extent_ctx {
 	const struct ecfs_cipher *cipher;
+	const struct ecfs_cb_ops *be;
 	uint8_t root_iv[ECFS_CIPHER_IV_BYTES];
-	EVP_CIPHER_CTX *enc;		/* OpenSSL ciphers, CBC */
-	EVP_CIPHER_CTX *dec;
-	botan_block_cipher_t bc;	/* Botan ciphers */
-	bool have_bc;
+	void *enc;			/* CBC contexts of the back end */
+	void *dec;
 };
 
 void ecfs_extent_ctx_free(struct ecfs_extent_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	/* The EVP and Botan objects wipe their key schedules when freed. */
-	EVP_CIPHER_CTX_free(ctx->enc);
-	EVP_CIPHER_CTX_free(ctx->dec);
-	if (ctx->have_bc)
-		botan_block_cipher_destroy(ctx->bc);
+	if (ctx->enc)
+		ctx->be->ctx_free(ctx->enc);
+	if (ctx->dec)
+		ctx->be->ctx_free(ctx->dec);
 	OPENSSL_clear_free(ctx, sizeof(*ctx));
 }
 
@@ -408,20 +187,14 @@ int ecfs_extent_ctx_new(struct ecfs_extent_ctx **out, const struct ecfs_cipher *
 	if (!ctx)
 		return -ENOMEM;
 	ctx->cipher = c;
+	ctx->be = backend_of(c);
 	MD5(fek, key_size, ctx->root_iv);
-	if (cipher_uses_botan(c)) {
-		rc = botan_new(c, fek, key_size, &ctx->bc);
-		if (rc)
-			goto fail;
-		ctx->have_bc = true;
-	} else {
-		rc = evp_ctx_new(c, fek, key_size, true, true, &ctx->enc);
-		if (rc)
-			goto fail;
-		rc = evp_ctx_new(c, fek, key_size, true, false, &ctx->dec);
-		if (rc)
-			goto fail;
-	}
+	rc = ctx->be->ctx_new(c, fek, key_size, true, true, &ctx->enc);
+	if (rc)
+		goto fail;
+	rc = ctx->be->ctx_new(c, fek, key_size, true, false, &ctx->dec);
+	if (rc)
+		goto fail;
 	*out = ctx;
 	return 0;
 fail:
@@ -440,13 +213,9 @@ static int extent_crypt(struct ecfs_extent_ctx *ctx, uint64_t extent, bool encry
 		return -EINVAL;
 	extent_iv_input(ctx->root_iv, extent, src);
 	MD5(src, sizeof(src), iv);
-	/* An 8-byte-block cipher uses the first 8 IV bytes (EVP takes
-	 * block-size bytes from the buffer; botan_cbc likewise). */
-	if (ctx->have_bc)
-		rc = botan_cbc(ctx->bc, ctx->cipher->block_size, encrypt, iv, in, out,
-			       ECFS_EXTENT_SIZE);
-	else
-		rc = evp_run(encrypt ? ctx->enc : ctx->dec, iv, in, out, ECFS_EXTENT_SIZE);
+	/* An 8-byte-block cipher uses the first 8 IV bytes (both back ends
+	 * take block-size bytes from the buffer). */
+	rc = ctx->be->run(encrypt ? ctx->enc : ctx->dec, iv, in, out, ECFS_EXTENT_SIZE);
 	OPENSSL_cleanse(src, sizeof(src));
 	OPENSSL_cleanse(iv, sizeof(iv));
 	return rc;

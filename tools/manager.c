@@ -20,8 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "keymods/ecfs_keygen.h"
-#include "keymods/ecfs_keymod_token.h"
+#include "et_keygen.h"
 #include "em_args.h"
 #include "et_cli.h"
 #include "et_derive.h"
@@ -79,12 +78,12 @@ static int add_pass_key(const struct et_secret *pw, const uint8_t *salt, int fne
 static int cmd_add_passphrase(int fnek, int from_stdin)
 {
 	struct et_secret pw = { 0 }, again = { 0 };
-	uint8_t salt[ET_SALT_BYTES];
+	uint8_t salt[ECFS_SALT_SIZE];
 	int rc;
 
-	rc = et_secret_alloc(&pw, ET_MAX_PASSPHRASE);
+	rc = et_secret_alloc(&pw, ECFS_MAX_PASSPHRASE_BYTES);
 	if (!rc)
-		rc = et_secret_alloc(&again, ET_MAX_PASSPHRASE);
+		rc = et_secret_alloc(&again, ECFS_MAX_PASSPHRASE_BYTES);
 	if (rc)
 		goto out;
 	rc = et_cli_get_pass(PROG, from_stdin ? NULL : "\n\tMount-wide passphrase", &pw);
@@ -137,7 +136,7 @@ static int cmd_add_key(const char *module, const char *keyfile, const char *pass
 		fprintf(stderr, "%s: cannot link the user keyring: %s\n", PROG, strerror(-rc));
 		goto out;
 	}
-	rc = ecfs_keymod_token_add(mk.sig, mk.tok, mk.tok_len);
+	rc = et_key_add_token(mk.sig, mk.tok, mk.tok_len);
 	if (rc < 0) {
 		report_added(rc, mk.sig);
 		goto out;
@@ -163,12 +162,12 @@ out:
 static int cmd_generate(const char *module, const char *keyfile, const char *bits,
 			const char *passwd_file, const char *passwd)
 {
-	struct ecfs_keygen_args a = {
+	struct et_keygen_args a = {
 		.module = module, .keyfile = keyfile, .bits = bits,
 		.passwd_file = passwd_file, .passwd = passwd,
 	};
 
-	return ecfs_keygen_run(PROG, &a, NULL);
+	return et_keygen_run(PROG, &a, NULL);
 }
 
 /* ---- the menu ---- */
@@ -191,19 +190,19 @@ static int choose_module(char *out, size_t size)
 
 	for (;;) {
 		printf("\nSelect key type to use:\n");
-		for (i = 0; i < ecfs_keygen_nknown; i++)
-			printf(" %zu) %s\n", i + 1, ecfs_keygen_known[i]);
+		for (i = 0; i < et_keygen_nknown; i++)
+			printf(" %zu) %s\n", i + 1, et_keygen_known[i]);
 		rc = read_choice("Selection [1]: ", line, sizeof(line));
 		if (rc)
 			return rc;
 		if (!line[0])
 			snprintf(line, sizeof(line), "1");
-		for (i = 0; i < ecfs_keygen_nknown; i++) {
+		for (i = 0; i < et_keygen_nknown; i++) {
 			char num[24];
 
 			snprintf(num, sizeof(num), "%zu", i + 1);
-			if (!strcmp(line, num) || !strcmp(line, ecfs_keygen_known[i])) {
-				snprintf(out, size, "%s", ecfs_keygen_known[i]);
+			if (!strcmp(line, num) || !strcmp(line, et_keygen_known[i])) {
+				snprintf(out, size, "%s", et_keygen_known[i]);
 				return 0;
 			}
 		}
@@ -216,7 +215,7 @@ static int ask_keyfile(const char *module, char *out, size_t size)
 	char def[PATH_MAX] = "", prompt[PATH_MAX + 32];
 	int rc;
 
-	if (ecfs_keygen_default_keyfile(module, def, sizeof(def)))
+	if (et_keygen_default_keyfile(module, def, sizeof(def)))
 		def[0] = '\0';
 	snprintf(prompt, sizeof(prompt), "Key file [%s]: ", def);
 	rc = read_choice(prompt, out, size);
@@ -339,7 +338,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	case EM_LIST:
-		ecfs_keygen_list();
+		et_keygen_list();
 		return 0;
 	case EM_LIST_TOKENS:
 		/* Providers run only in the helper, never in this process. */

@@ -10,13 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ecfs_keygen.h"
-#include "ecfs_keymod_load.h"
+#include "et_keygen.h"
+#include "keymods/ecfs_keymod_load.h"
 
 #define KG_MAX_KV 16
 
-const char *const ecfs_keygen_known[] = { "openssl" };
-const size_t ecfs_keygen_nknown = sizeof(ecfs_keygen_known) / sizeof(ecfs_keygen_known[0]);
+const char *const et_keygen_known[] = { "openssl" };
+const size_t et_keygen_nknown = sizeof(et_keygen_known) / sizeof(et_keygen_known[0]);
 
 /* mkdir -p of @path's directory components, mode 0700. */
 static int make_dirs(char *path)
@@ -38,7 +38,7 @@ static int make_dirs(char *path)
 	return 0;
 }
 
-int ecfs_keygen_default_keyfile(const char *module, char *out, size_t cap)
+int et_keygen_default_keyfile(const char *module, char *out, size_t cap)
 {
 	const char *home = getenv("HOME");
 	struct passwd *pw;
@@ -58,26 +58,26 @@ int ecfs_keygen_default_keyfile(const char *module, char *out, size_t cap)
 	return make_dirs(out);
 }
 
-void ecfs_keygen_list(void)
+void et_keygen_list(void)
 {
 	size_t i;
 
 	printf("Key modules in %s:\n", ecfs_keymod_dir());
-	for (i = 0; i < ecfs_keygen_nknown; i++) {
+	for (i = 0; i < et_keygen_nknown; i++) {
 		struct ecfs_keymod *km;
 		char err[512];
 
-		if (ecfs_keymod_load(ecfs_keygen_known[i], &km, err, sizeof(err))) {
-			printf("  %-12s (%s)\n", ecfs_keygen_known[i], err);
+		if (ecfs_keymod_load(et_keygen_known[i], &km, err, sizeof(err))) {
+			printf("  %-12s (%s)\n", et_keygen_known[i], err);
 			continue;
 		}
-		printf("  %-12s %s\n", ecfs_keygen_known[i],
+		printf("  %-12s %s\n", et_keygen_known[i],
 		       km->ops->description ? km->ops->description : "");
 		ecfs_keymod_unload(km);
 	}
 }
 
-int ecfs_keygen_run(const char *prog, const struct ecfs_keygen_args *a,
+int et_keygen_run(const char *prog, const struct et_keygen_args *a,
 		    char sig[ECFS_KEYMOD_SIG_HEX + 1])
 {
 	struct ecfs_keymod_kv kv[KG_MAX_KV];
@@ -110,7 +110,7 @@ int ecfs_keygen_run(const char *prog, const struct ecfs_keygen_args *a,
 			kf = a->extra[i].value;
 	}
 	if (!kf) {
-		r = ecfs_keygen_default_keyfile(a->module, keyfile, sizeof(keyfile));
+		r = et_keygen_default_keyfile(a->module, keyfile, sizeof(keyfile));
 		if (r && r != -ENOENT) {
 			fprintf(stderr, "%s: cannot prepare the default key directory: %s\n",
 				prog, strerror(-r));

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keymods/ecfs_keygen.h"
+#include "et_keygen.h"
 
 #define PROG "ecryptfs-generate-key"
 #define GK_MAX_KV 16
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ecfs_keymod_kv kv[GK_MAX_KV];
-	struct ecfs_keygen_args a = { 0 };
+	struct et_keygen_args a = { 0 };
 	size_t n = 0;
 	int c;
 
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 			a.passwd_file = optarg;
 			break;
 		case 'l':
-			ecfs_keygen_list();
+			et_keygen_list();
 			return 0;
 		case 'h':
 			usage(stdout);
@@ -90,5 +90,5 @@ int main(int argc, char **argv)
 	}
 	a.extra = kv;
 	a.nextra = n;
-	return ecfs_keygen_run(PROG, &a, NULL) ? 1 : 0;
+	return et_keygen_run(PROG, &a, NULL) ? 1 : 0;
 }
