@@ -8,7 +8,7 @@
 #define ECFSD_KEYS_H
 
 #include "ecfsd_req.h"
-#include "keymods/ecfs_handoff.h"
+#include "ecfs_handoff.h"
 
 /* Fill @be with the keyring/loader backend.  0 or -errno. */
 int ecfsd_keys_backend(struct ecfsd_backend *be, int log_to_stderr);

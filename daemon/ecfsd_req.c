@@ -10,11 +10,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/mman.h>
 #include <syslog.h>
 
-#include "ecfs_buf.h"
+#include "ecfs_authtok.h"
 #include "ecfs_frame.h"
 #include "ecfs_msgpkt.h"
 #include "ecfs_packet.h"
@@ -37,45 +36,12 @@ static void req_log(const struct ecfsd_backend *be, int prio, const char *fmt, .
 	be->log(be->arg, prio, buf);
 }
 
-int ecfsd_token_parse(const uint8_t *tok, size_t tok_len, const char *sig,
-		      char alias[ECFS_MAX_PKI_NAME_BYTES + 1], const uint8_t **blob,
-		      size_t *blob_len)
-{
-	const uint8_t *pk = tok + ECFS_AUTH_TOK_OFF_TOKEN;
-	uint32_t data_len;
-	uint16_t v, type;
-
-	if (tok_len < ECFS_AUTH_TOK_SIZE)
-		return -EBADMSG;
-	memcpy(&v, tok, sizeof(v));
-	memcpy(&type, tok + 2, sizeof(type));
-	if (v != ECFS_AUTH_TOK_VERSION)
-		return -EPROTO;
-	if (type != ECFS_TOKEN_PRIVATE_KEY)
-		return -EMEDIUMTYPE;
-	/* signature[17] at +8, alias[17] at +25, data at +42 (host order). */
-	if (pk[8 + ECFS_SIG_SIZE_HEX] != '\0' ||
-	    strncasecmp((const char *)pk + 8, sig, ECFS_SIG_SIZE_HEX))
-		return -EKEYREJECTED;
-	if (!memchr(pk + 25, '\0', ECFS_MAX_PKI_NAME_BYTES + 1))
-		return -EBADMSG;
-	memcpy(alias, pk + 25, ECFS_MAX_PKI_NAME_BYTES + 1);
-	if (!ecfs_keymod_name_valid(alias))
-		return -EBADMSG;
-	memcpy(&data_len, pk + 4, sizeof(data_len));
-	if (data_len > tok_len - (ECFS_AUTH_TOK_OFF_TOKEN + ECFS_PRIVATE_KEY_DATA_OFF))
-		return -EBADMSG;
-	*blob = pk + ECFS_PRIVATE_KEY_DATA_OFF;
-	*blob_len = data_len;
-	return 0;
-}
-
 /* Token and module for @sig; the token stays held until put. */
 static int lookup(const struct ecfsd_backend *be, const char *sig, uint8_t **tok,
 		  size_t *tok_len, const uint8_t **blob, size_t *blob_len,
 		  const struct ecfs_keymod_ops **ops)
 {
-	char alias[ECFS_MAX_PKI_NAME_BYTES + 1];
+	char alias[ECFS_AUTHTOK_NAME_MAX + 1];
 	int r;
 
 	r = be->get_token(be->arg, sig, tok, tok_len);
@@ -84,7 +50,7 @@ static int lookup(const struct ecfsd_backend *be, const char *sig, uint8_t **tok
 			sig, strerror(-r));
 		return r;
 	}
-	r = ecfsd_token_parse(*tok, *tok_len, sig, alias, blob, blob_len);
+	r = ecfs_authtok_key_decode(*tok, *tok_len, sig, alias, blob, blob_len);
 	if (r) {
 		req_log(be, LOG_WARNING, "key %s is not a key-module token: %s", sig,
 			strerror(-r));
@@ -201,17 +167,15 @@ static int do_unwrap(const struct ecfsd_backend *be, const uint8_t *data, size_t
 		goto out;
 	}
 	/* K = code || FEK || be16 sum; the kernel checks it again. */
-	r = -EBADMSG;
-	if (!k || klen < ECFS_FEK_BLOB_OVERHEAD || klen > ECFS_FEK_BLOB_MAX ||
-	    !ecfs_cipher_code_block_size(k[0])) {
-		req_log(be, LOG_WARNING, "unwrap for key %s gave no valid key blob", info->sig);
+	r = k ? ecfs_fek_blob_decode(k, klen, &fb) : -EMSGSIZE;
+	if (r == -EKEYREJECTED) {
+		req_log(be, LOG_WARNING, "unwrap for key %s: key checksum mismatch", info->sig);
+		r = -EBADMSG;
 		goto out;
 	}
-	fb.cipher_code = k[0];
-	fb.fek_len = klen - ECFS_FEK_BLOB_OVERHEAD;
-	memcpy(fb.fek, k + 1, fb.fek_len);
-	if (ecfs_get_be16(k + 1 + fb.fek_len) != ecfs_fek_checksum(fb.fek, fb.fek_len)) {
-		req_log(be, LOG_WARNING, "unwrap for key %s: key checksum mismatch", info->sig);
+	if (r) {
+		req_log(be, LOG_WARNING, "unwrap for key %s gave no valid key blob", info->sig);
+		r = -EBADMSG;
 		goto out;
 	}
 	r = ecfs_tag65_encode(reply, reply_cap, &fb);
@@ -246,10 +210,12 @@ static int do_wrap(const struct ecfsd_backend *be, const uint8_t *data, size_t l
 	r = lookup(be, info->sig, &tok, &tok_len, &blob, &blob_len, &ops);
 	if (r)
 		goto out;
-	k[0] = fb.cipher_code;
-	memcpy(k + 1, fb.fek, fb.fek_len);
-	ecfs_put_be16(k + 1 + fb.fek_len, ecfs_fek_checksum(fb.fek, fb.fek_len));
-	klen = fb.fek_len + ECFS_FEK_BLOB_OVERHEAD;
+	r = ecfs_fek_blob_encode(&fb, k, sizeof(k));
+	if (r < 0) {
+		be->put_token(be->arg, tok, tok_len);
+		goto out;
+	}
+	klen = (size_t)r;
 	if (be->get_held && !be->get_held(be->arg, info->sig, &hops, &hkey)) {
 		r = hops->wrap_key(hkey, k, klen, enc, sizeof(enc), &enc_len, err, sizeof(err));
 		be->put_held(be->arg);

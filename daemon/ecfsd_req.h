@@ -72,13 +72,4 @@ int ecfsd_handle(const struct ecfsd_backend *be, const uint8_t *req, size_t req_
  */
 int ecfsd_error_reply(const uint8_t *req, size_t req_len, uint8_t *out, size_t out_cap);
 
-/*
- * Check an auth token payload for @sig: version, PRIVATE_KEY type, the
- * signature, a valid NUL-terminated alias, data_len within the payload.
- * Sets @alias (17 bytes) and the blob pointer into @tok.
- */
-int ecfsd_token_parse(const uint8_t *tok, size_t tok_len, const char *sig,
-		      char alias[ECFS_MAX_PKI_NAME_BYTES + 1], const uint8_t **blob,
-		      size_t *blob_len);
-
 #endif /* ECFSD_REQ_H */

@@ -10,7 +10,7 @@
 #ifndef ECFSD_SOCK_H
 #define ECFSD_SOCK_H
 
-#include "keymods/ecfs_handoff.h"
+#include "ecfs_handoff.h"
 
 struct ecfsd_sock;
 

@@ -17,7 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ecfs_authtok.h"
 #include "ecfs_keymod_load.h"
+
+/* The module ABI header stands alone; its limits are the token's. */
+ECFS_BUILD_ASSERT(ECFS_KEYMOD_NAME_MAX == ECFS_AUTHTOK_NAME_MAX);
+ECFS_BUILD_ASSERT(ECFS_KEYMOD_MAX_BLOB == ECFS_AUTHTOK_MAX_DATA);
+ECFS_BUILD_ASSERT(ECFS_KEYMOD_SIG_HEX == ECFS_SIG_SIZE_HEX);
 
 #ifndef ECFS_KEYMOD_DIR
 #error "ECFS_KEYMOD_DIR must be defined by the build"
@@ -39,20 +45,8 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 int ecfs_keymod_name_valid(const char *name)
 {
-	size_t i;
-
-	if (!name || !name[0])
-		return 0;
-	for (i = 0; name[i]; i++) {
-		char c = name[i];
-
-		if (i >= ECFS_KEYMOD_NAME_MAX)
-			return 0;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
+	/* The module name is the token's pki_type: one rule for both. */
+	return ecfs_authtok_name_valid(name);
 }
 
 /* The override is for the test suite of an unprivileged build only. */

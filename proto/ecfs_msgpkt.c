@@ -86,44 +86,27 @@ static int get_sig(const uint8_t *in, size_t in_len, size_t *pos,
 	return 0;
 }
 
-/* len(K) K with K = code || FEK || be16 sum. */
-static int put_blob(uint8_t *out, size_t out_len, size_t *pos,
-		    const struct ecfs_fek_blob *b)
+int ecfs_fek_blob_encode(const struct ecfs_fek_blob *b, uint8_t *out, size_t out_len)
 {
-	uint8_t sum[2];
-	int rc;
+	size_t klen = b->fek_len + ECFS_FEK_BLOB_OVERHEAD;
 
 	if (b->fek_len > ECFS_MAX_KEY_BYTES)
 		return -EMSGSIZE;
 	if (!ecfs_cipher_code_block_size(b->cipher_code))
 		return -EINVAL;
-	rc = put_len(out, out_len, pos, b->fek_len + ECFS_FEK_BLOB_OVERHEAD);
-	if (rc)
-		return rc;
-	rc = put_bytes(out, out_len, pos, &b->cipher_code, 1);
-	if (rc)
-		return rc;
-	rc = put_bytes(out, out_len, pos, b->fek, b->fek_len);
-	if (rc)
-		return rc;
-	ecfs_put_be16(sum, ecfs_fek_checksum(b->fek, b->fek_len));
-	return put_bytes(out, out_len, pos, sum, sizeof(sum));
+	if (out_len < klen)
+		return -ENOBUFS;
+	out[0] = b->cipher_code;
+	memcpy(out + 1, b->fek, b->fek_len);
+	ecfs_put_be16(out + 1 + b->fek_len, ecfs_fek_checksum(b->fek, b->fek_len));
+	return (int)klen;
 }
 
-static int get_blob(const uint8_t *in, size_t in_len, size_t *pos,
-		    struct ecfs_fek_blob *b)
+int ecfs_fek_blob_decode(const uint8_t *k, size_t klen, struct ecfs_fek_blob *b)
 {
-	const uint8_t *k;
-	size_t klen;
-	int rc;
-
-	rc = get_len(in, in_len, pos, &klen);
-	if (rc)
-		return rc;
 	if (klen < ECFS_FEK_BLOB_OVERHEAD ||
 	    klen - ECFS_FEK_BLOB_OVERHEAD > ECFS_MAX_KEY_BYTES)
 		return -EMSGSIZE;
-	k = in + *pos;
 	if (!ecfs_cipher_code_block_size(k[0]))
 		return -EINVAL;
 	b->cipher_code = k[0];
@@ -135,6 +118,41 @@ static int get_blob(const uint8_t *in, size_t in_len, size_t *pos,
 		b->fek_len = 0;
 		return -EKEYREJECTED;
 	}
+	return 0;
+}
+
+/* len(K) K with K = code || FEK || be16 sum. */
+static int put_blob(uint8_t *out, size_t out_len, size_t *pos,
+		    const struct ecfs_fek_blob *b)
+{
+	int rc;
+
+	if (b->fek_len > ECFS_MAX_KEY_BYTES)
+		return -EMSGSIZE;
+	if (!ecfs_cipher_code_block_size(b->cipher_code))
+		return -EINVAL;
+	rc = put_len(out, out_len, pos, b->fek_len + ECFS_FEK_BLOB_OVERHEAD);
+	if (rc)
+		return rc;
+	rc = ecfs_fek_blob_encode(b, out + *pos, out_len - *pos);
+	if (rc < 0)
+		return rc;
+	*pos += (size_t)rc;
+	return 0;
+}
+
+static int get_blob(const uint8_t *in, size_t in_len, size_t *pos,
+		    struct ecfs_fek_blob *b)
+{
+	size_t klen;
+	int rc;
+
+	rc = get_len(in, in_len, pos, &klen);
+	if (rc)
+		return rc;
+	rc = ecfs_fek_blob_decode(in + *pos, klen, b);
+	if (rc)
+		return rc;
 	*pos += klen;
 	return 0;
 }

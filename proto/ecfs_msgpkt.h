@@ -34,6 +34,15 @@ struct ecfs_fek_blob {
 /* Sum of the FEK bytes modulo 65536, as stored after the FEK. */
 uint16_t ecfs_fek_checksum(const uint8_t *fek, size_t len);
 
+/*
+ * K itself, as key modules wrap and unwrap it.  Encode returns its length
+ * (FEK + 3) or -EMSGSIZE (FEK over 64), -EINVAL (unknown cipher code),
+ * -ENOBUFS.  Decode checks all @klen bytes: 0, -EMSGSIZE (length),
+ * -EINVAL (cipher code), -EKEYREJECTED (checksum; @b is wiped).
+ */
+int ecfs_fek_blob_encode(const struct ecfs_fek_blob *b, uint8_t *out, size_t out_len);
+int ecfs_fek_blob_decode(const uint8_t *k, size_t klen, struct ecfs_fek_blob *b);
+
 /* Tag 64: sig_out gets 16 characters and a NUL; enc points into in. */
 int ecfs_tag64_encode(uint8_t *out, size_t out_len,
 		      const char sig[ECFS_SIG_SIZE_HEX],

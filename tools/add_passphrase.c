@@ -44,7 +44,7 @@ static int add_one(const struct et_secret *pw, const uint8_t *salt, int fnek)
 int main(int argc, char **argv)
 {
 	struct et_secret pw = { 0 };
-	uint8_t salt[ET_SALT_BYTES];
+	uint8_t salt[ECFS_SALT_SIZE];
 	int fnek = 0, from_stdin = 0, rc = 1;
 
 	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 		usage();
 		return 1;
 	}
-	if (et_secret_alloc(&pw, ET_MAX_PASSPHRASE))
+	if (et_secret_alloc(&pw, ECFS_MAX_PASSPHRASE_BYTES))
 		return 1;
 	if (et_cli_get_pass(PROG, from_stdin ? NULL : "Passphrase", &pw)) {
 		usage();

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "keymods/ecfs_handoff.h"
+#include "ecfs_authtok.h"
+#include "et_handoff.h"
 #include "keymods/ecfs_keymod_load.h"
-#include "keymods/ecfs_keymod_token.h"
 #include "et_files.h"
 #include "et_modkey.h"
 
@@ -120,7 +120,7 @@ int et_modkey_prepare(const char *prog, const struct et_keyspec *k, int may_prom
 		rc = -EOPNOTSUPP;
 		goto out_blob;
 	}
-	rc = ecfs_keymod_token_build(k->module, mk->sig, blob, blob_len, &mk->tok, &mk->tok_len);
+	rc = ecfs_authtok_key_encode(k->module, mk->sig, blob, blob_len, &mk->tok, &mk->tok_len);
 	if (rc) {
 		fprintf(stderr, "%s: cannot build the keyring token for key %s: %s\n", prog,
 			mk->sig, strerror(-rc));
@@ -162,7 +162,7 @@ int et_modkey_handoff(const char *prog, struct et_modkey *mk)
 	m.blob_len = mk->blob_len;
 	m.secret = (const uint8_t *)mk->pass.buf;
 	m.secret_len = mk->pass.len;
-	rc = ecfs_handoff_call(path, geteuid(), &m, &status, err, sizeof(err));
+	rc = et_handoff_call(path, geteuid(), &m, &status, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "%s: key %s: %s\n", prog, mk->sig, err);
 		return rc;

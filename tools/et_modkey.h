@@ -5,7 +5,7 @@
  * checks the key and builds the token; a passphrase that did not come
  * from a file (passwd=, passwd_fd=, typed on the terminal) is kept in
  * locked memory and handed to the user's ecryptfsd after the token is in
- * the keyring (keymods/ecfs_handoff.h), never stored.
+ * the keyring (proto/ecfs_handoff.h), never stored.
  */
 #ifndef ET_MODKEY_H
 #define ET_MODKEY_H

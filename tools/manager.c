@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "keymods/ecfs_keygen.h"
-#include "keymods/ecfs_keymod_token.h"
 #include "em_args.h"
 #include "et_cli.h"
 #include "et_derive.h"
@@ -78,12 +77,12 @@ static int add_pass_key(const struct et_secret *pw, const uint8_t *salt, int fne
 static int cmd_add_passphrase(int fnek, int from_stdin)
 {
 	struct et_secret pw = { 0 }, again = { 0 };
-	uint8_t salt[ET_SALT_BYTES];
+	uint8_t salt[ECFS_SALT_SIZE];
 	int rc;
 
-	rc = et_secret_alloc(&pw, ET_MAX_PASSPHRASE);
+	rc = et_secret_alloc(&pw, ECFS_MAX_PASSPHRASE_BYTES);
 	if (!rc)
-		rc = et_secret_alloc(&again, ET_MAX_PASSPHRASE);
+		rc = et_secret_alloc(&again, ECFS_MAX_PASSPHRASE_BYTES);
 	if (rc)
 		goto out;
 	rc = et_cli_get_pass(PROG, from_stdin ? NULL : "\n\tMount-wide passphrase", &pw);
@@ -136,7 +135,7 @@ static int cmd_add_key(const char *module, const char *keyfile, const char *pass
 		fprintf(stderr, "%s: cannot link the user keyring: %s\n", PROG, strerror(-rc));
 		goto out;
 	}
-	rc = ecfs_keymod_token_add(mk.sig, mk.tok, mk.tok_len);
+	rc = et_key_add_token(mk.sig, mk.tok, mk.tok_len);
 	if (rc < 0) {
 		report_added(rc, mk.sig);
 		goto out;

@@ -35,7 +35,6 @@
 #include <linux/openat2.h>
 
 #include "ecryptfs_proto.h"
-#include "keymods/ecfs_keymod_token.h"
 #include "et_derive.h"
 #include "et_files.h"
 #include "et_keyring.h"
@@ -63,7 +62,7 @@ struct args {
 
 /* One key= of the mount: a passphrase key or a key-module key. */
 struct mkey {
-	char sig[ET_SIG_HEX + 1];
+	char sig[ECFS_SIG_SIZE_HEX + 1];
 	struct et_derived pass;	/* passphrase key: the derived key */
 	struct et_modkey mod;	/* key-module key: its keyring token (mod.tok) */
 	int added;		/* this run put it into the keyring */
@@ -299,7 +298,7 @@ static int get_passphrase(struct state *st, size_t i, struct et_secret *pw)
 		else if (rc == -EMSGSIZE)
 			fprintf(stderr, "%s: the passphrase in %s%s is longer than %d bytes\n",
 				PROG, k->method == ET_PW_FD ? "file descriptor " : "", k->pw_value,
-				ET_MAX_PASSPHRASE);
+				ECFS_MAX_PASSPHRASE_BYTES);
 		return rc;
 	case ET_PW_NONE:
 		break;
@@ -312,7 +311,7 @@ static int get_passphrase(struct state *st, size_t i, struct et_secret *pw)
 		}
 		if (rc == -EMSGSIZE) {
 			printf("Passphrase is too long. Use at most %d characters long passphrase.\n",
-			       ET_MAX_PASSPHRASE);
+			       ECFS_MAX_PASSPHRASE_BYTES);
 			continue;
 		}
 		if (rc)
@@ -387,7 +386,7 @@ static int derive_keys(struct state *st)
 
 	for (i = 0; i < st->cfg.nkeys; i++) {
 		struct et_secret pw = { 0 };
-		uint8_t salt[ET_SALT_BYTES];
+		uint8_t salt[ECFS_SALT_SIZE];
 		const char *salt_hex = st->cfg.keys[i].salt_hex;
 
 		struct mkey *mk = &st->keys[i];
@@ -412,7 +411,7 @@ static int derive_keys(struct state *st)
 		}
 
 		et_hex_to_salt(salt_hex ? salt_hex : ET_DEFAULT_SALT_HEX, salt);
-		rc = et_secret_alloc(&pw, ET_MAX_PASSPHRASE);
+		rc = et_secret_alloc(&pw, ECFS_MAX_PASSPHRASE_BYTES);
 		if (rc)
 			return rc;
 		rc = get_passphrase(st, i, &pw);
@@ -543,11 +542,11 @@ static int prompt_fnek_sig(struct state *st)
 		if (n == -ENODATA)
 			return -ENODATA;
 		if (n == 0) {
-			memcpy(st->cfg.fnek_sig, def, ET_SIG_HEX + 1);
+			memcpy(st->cfg.fnek_sig, def, ECFS_SIG_SIZE_HEX + 1);
 			return 0;
 		}
 		if (n > 0 && ecfs_sig_valid(buf)) {
-			memcpy(st->cfg.fnek_sig, buf, ET_SIG_HEX + 1);
+			memcpy(st->cfg.fnek_sig, buf, ECFS_SIG_SIZE_HEX + 1);
 			return 0;
 		}
 		printf("A signature is 16 hexadecimal digits\n");
@@ -708,7 +707,7 @@ static int add_keys(struct state *st)
 		struct mkey *mk = &st->keys[i];
 
 		if (mk->mod.tok)
-			rc = ecfs_keymod_token_add(mk->sig, mk->mod.tok, mk->mod.tok_len);
+			rc = et_key_add_token(mk->sig, mk->mod.tok, mk->mod.tok_len);
 		else
 			rc = et_derived_add(&mk->pass);
 		if (rc < 0) {
@@ -979,7 +978,7 @@ static int step_named_sigs(struct state *st)
 /* The kernel's option string, then upstream's checks of the lower files. */
 static int step_kernel_opts(struct state *st)
 {
-	char sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];
+	char sigs[ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	char *err = NULL;
 	size_t i;
 	int rc;

@@ -25,7 +25,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct et_secret oldp = { 0 }, newp = { 0 }, again = { 0 }, pw = { 0 };
-	uint8_t salt[ET_SALT_BYTES];
+	uint8_t salt[ECFS_SALT_SIZE];
 	size_t len = 0;
 	int rc = 1;
 
@@ -34,8 +34,8 @@ int main(int argc, char **argv)
 		usage();
 		return 1;
 	}
-	if (et_secret_alloc(&oldp, ET_MAX_PASSPHRASE) || et_secret_alloc(&newp, ET_MAX_PASSPHRASE) ||
-	    et_secret_alloc(&again, ET_MAX_PASSPHRASE) || et_secret_alloc(&pw, ECFS_WRAP_PASS_BUF))
+	if (et_secret_alloc(&oldp, ECFS_MAX_PASSPHRASE_BYTES) || et_secret_alloc(&newp, ECFS_MAX_PASSPHRASE_BYTES) ||
+	    et_secret_alloc(&again, ECFS_MAX_PASSPHRASE_BYTES) || et_secret_alloc(&pw, ECFS_WRAP_PASS_BUF))
 		goto out;
 	if (argc == 4) {
 		fprintf(stderr, "%s: warning: passphrases given as arguments can be read by other users in the process list\n",

@@ -26,7 +26,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct et_secret wpw = { 0 }, pw = { 0 };
-	uint8_t salt[ET_SALT_BYTES];
+	uint8_t salt[ECFS_SALT_SIZE];
 	char *file = NULL;
 	size_t len = 0;
 	int rc = 1;

@@ -23,7 +23,7 @@ static void usage(void)
 	       "or\n"
 	       "printf \"%%s\\n%%s\" \"passphrase to wrap\" \"wrapping passphrase\" | ecryptfs-wrap-passphrase [file] -\n"
 	       "\n"
-	       "note: passphrase can be at most %d bytes long\n", ET_MAX_PASSPHRASE);
+	       "note: passphrase can be at most %d bytes long\n", ECFS_MAX_PASSPHRASE_BYTES);
 }
 
 int main(int argc, char **argv)
@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 		usage();
 		return 1;
 	}
-	if (et_secret_alloc(&pw, ET_MAX_PASSPHRASE) || et_secret_alloc(&wpw, ET_MAX_PASSPHRASE))
+	if (et_secret_alloc(&pw, ECFS_MAX_PASSPHRASE_BYTES) || et_secret_alloc(&wpw, ECFS_MAX_PASSPHRASE_BYTES))
 		goto out;
 	if (argc == 4) {
 		fprintf(stderr, "%s: warning: passphrases given as arguments can be read by other users in the process list\n",

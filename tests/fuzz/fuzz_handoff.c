@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "keymods/ecfs_handoff.h"
+#include "ecfs_handoff.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

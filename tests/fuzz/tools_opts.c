@@ -32,7 +32,7 @@ static void one(const char *s, size_t len, enum et_src src, struct et_mount_cfg 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];
+	char sigs[ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	struct et_mount_cfg rc, cl, m;
 	struct et_secret pw = { 0 };
 	const uint8_t *sep = memchr(data, 0xff, size);
@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		one((const char *)sep + 1, size - rlen - 1, ET_SRC_CMDLINE, &cl);
 	if (!et_cfg_merge(&m, &rc, &cl)) {
 		for (i = 0; i < ET_MAX_KEYS; i++)
-			memcpy(sigs[i], "0123456789abcdef", ET_SIG_HEX + 1);
+			memcpy(sigs[i], "0123456789abcdef", ECFS_SIG_SIZE_HEX + 1);
 		et_cfg_missing(&m, &missing);
 		et_cfg_kernel_opts(&m, sigs, &opts, &err);
 	}

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "keymods/ecfs_handoff.h"
+#include "et_handoff.h"
 #include "daemon/ecfsd_sock.h"
 
 static size_t frame(uint8_t *out, uint8_t type, const uint8_t *body, size_t n)
@@ -233,7 +233,7 @@ static void test_socket_round_trip(void **state)
 	m.secret = (const uint8_t *)"horse";
 	m.secret_len = 5;
 	handler_ret = 0;
-	assert_int_equal(ecfs_handoff_call(path, geteuid(), &m, &status, err, sizeof(err)), 0);
+	assert_int_equal(et_handoff_call(path, geteuid(), &m, &status, err, sizeof(err)), 0);
 	assert_int_equal(status, 0);
 	assert_int_equal(seen.type, ECFS_HANDOFF_ADD);
 	assert_string_equal(seen.alias, "openssl");
@@ -241,16 +241,16 @@ static void test_socket_round_trip(void **state)
 	assert_memory_equal(seen_secret, "horse", 5);
 	/* The handler's error comes back as the status. */
 	handler_ret = -EKEYREJECTED;
-	assert_int_equal(ecfs_handoff_call(path, geteuid(), &m, &status, err, sizeof(err)), 0);
+	assert_int_equal(et_handoff_call(path, geteuid(), &m, &status, err, sizeof(err)), 0);
 	assert_int_equal(status, EKEYREJECTED);
 	/* The helper refuses a daemon of another uid (a socket someone else made). */
-	assert_int_equal(ecfs_handoff_call(path, geteuid() + 1, &m, &status, err, sizeof(err)),
+	assert_int_equal(et_handoff_call(path, geteuid() + 1, &m, &status, err, sizeof(err)),
 			 -EPERM);
 	assert_non_null(strstr(err, "refusing"));
 	ecfsd_sock_stop(s);
 	/* Gone with the daemon. */
 	assert_int_equal(access(path, F_OK), -1);
-	assert_int_equal(ecfs_handoff_call(path, geteuid(), &m, &status, err, sizeof(err)),
+	assert_int_equal(et_handoff_call(path, geteuid(), &m, &status, err, sizeof(err)),
 			 -ENOENT);
 }
 

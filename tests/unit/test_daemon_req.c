@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ecfs_authtok.h"
 #include "ecfs_frame.h"
 #include "ecfs_msgpkt.h"
 #include "daemon_fixture.h"
@@ -271,32 +272,32 @@ static void test_token_parse(void **state)
 	memcpy(at->token.private_key.pki_type, "openssl", 8);
 	dl = 8;
 	memcpy(&at->token.private_key.data_len, &dl, 4);
-	assert_int_equal(ecfsd_token_parse(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), 0);
+	assert_int_equal(ecfs_authtok_key_decode(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), 0);
 	assert_string_equal(alias, "openssl");
 	assert_int_equal(bl, 8);
 	assert_ptr_equal(blob, tok + 670);
 	/* The kernel's sig is lower case; a token in upper case still matches. */
-	assert_int_equal(ecfsd_token_parse(tok, sizeof(tok), "00112233AABBCCDD", alias, &blob,
+	assert_int_equal(ecfs_authtok_key_decode(tok, sizeof(tok), "00112233AABBCCDD", alias, &blob,
 					   &bl), 0);
 	/* data_len beyond the payload. */
 	dl = 8 + 70 + 1;
 	memcpy(&at->token.private_key.data_len, &dl, 4);
-	assert_int_equal(ecfsd_token_parse(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), -EBADMSG);
+	assert_int_equal(ecfs_authtok_key_decode(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), -EBADMSG);
 	dl = 0xffffffff;
 	memcpy(&at->token.private_key.data_len, &dl, 4);
-	assert_int_equal(ecfsd_token_parse(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), -EBADMSG);
+	assert_int_equal(ecfs_authtok_key_decode(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), -EBADMSG);
 	dl = 0;
 	memcpy(&at->token.private_key.data_len, &dl, 4);
 	/* Short payload. */
-	assert_int_equal(ecfsd_token_parse(tok, 739, SIG_OK, alias, &blob, &bl), -EBADMSG);
+	assert_int_equal(ecfs_authtok_key_decode(tok, 739, SIG_OK, alias, &blob, &bl), -EBADMSG);
 	/* Another key's token under this description. */
-	assert_int_equal(ecfsd_token_parse(tok, sizeof(tok), "00112233aabbccde", alias, &blob,
+	assert_int_equal(ecfs_authtok_key_decode(tok, sizeof(tok), "00112233aabbccde", alias, &blob,
 					   &bl), -EKEYREJECTED);
 	/* Alias with a path in it, or without its NUL. */
 	memcpy(at->token.private_key.pki_type, "../evil", 8);
-	assert_int_equal(ecfsd_token_parse(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), -EBADMSG);
+	assert_int_equal(ecfs_authtok_key_decode(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), -EBADMSG);
 	memset(at->token.private_key.pki_type, 'a', 17);
-	assert_int_equal(ecfsd_token_parse(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), -EBADMSG);
+	assert_int_equal(ecfs_authtok_key_decode(tok, sizeof(tok), SIG_OK, alias, &blob, &bl), -EBADMSG);
 }
 
 int main(void)

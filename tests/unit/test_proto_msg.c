@@ -40,6 +40,34 @@ static void test_checksum(void **state)
 	assert_int_equal(ecfs_fek_checksum(k, 1), 255);
 }
 
+/* K alone, as a key module wraps it: the same bytes tag 66 carries. */
+static void test_fek_blob(void **state)
+{
+	struct ecfs_fek_blob b, d;
+	uint8_t k[ECFS_FEK_BLOB_MAX + 1];
+
+	(void)state;
+	make_blob(&b, 16);
+	assert_int_equal(ecfs_fek_blob_encode(&b, k, sizeof(k)), 19);
+	assert_int_equal(k[0], b.cipher_code);
+	assert_memory_equal(k + 1, b.fek, 16);
+	assert_int_equal((k[17] << 8) | k[18], ecfs_fek_checksum(b.fek, 16));
+	assert_int_equal(ecfs_fek_blob_encode(&b, k, 18), -ENOBUFS);
+	assert_int_equal(ecfs_fek_blob_decode(k, 19, &d), 0);
+	assert_int_equal(d.fek_len, 16);
+	assert_memory_equal(d.fek, b.fek, 16);
+	k[18] ^= 1;
+	assert_int_equal(ecfs_fek_blob_decode(k, 19, &d), -EKEYREJECTED);
+	assert_int_equal(d.fek_len, 0);
+	k[18] ^= 1;
+	k[0] = 0x05;
+	assert_int_equal(ecfs_fek_blob_decode(k, 19, &d), -EINVAL);
+	assert_int_equal(ecfs_fek_blob_decode(k, 2, &d), -EMSGSIZE);
+	assert_int_equal(ecfs_fek_blob_decode(k, ECFS_FEK_BLOB_MAX + 1, &d), -EMSGSIZE);
+	b.cipher_code = 0x05;
+	assert_int_equal(ecfs_fek_blob_encode(&b, k, sizeof(k)), -EINVAL);
+}
+
 static void test_tag66_layout(void **state)
 {
 	struct ecfs_fek_blob b, d;
@@ -310,6 +338,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checksum),
+		cmocka_unit_test(test_fek_blob),
 		cmocka_unit_test(test_tag66_layout),
 		cmocka_unit_test(test_tag65),
 		cmocka_unit_test(test_tag64_tag67),

@@ -7,10 +7,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
-#include "et_authtok.h"
+#include "ecfs_authtok.h"
 #include "et_derive.h"
 #include "et_opts.h"
 
@@ -38,7 +39,7 @@ static void test_layout(void **state)
 	for (i = 0; i < sizeof(fekek); i++)
 		fekek[i] = (uint8_t)(0xa0 + i);
 	memset(tok, 0xee, sizeof(tok));
-	assert_int_equal(et_authtok_build(tok, sizeof(tok), fekek, "253ca7e88811d184", salt), 0);
+	assert_int_equal(ecfs_authtok_pass_encode(tok, sizeof(tok), fekek, "253ca7e88811d184", salt), 0);
 	/* Offsets from upstream's packed struct (verified sizeof 740). */
 	assert_int_equal(rd16(tok + 0), 0x0004);
 	assert_int_equal(rd16(tok + 2), 0);		/* PASSWORD */
@@ -61,11 +62,11 @@ static void test_build_refuses(void **state)
 {
 	uint8_t tok[740], fekek[64] = { 0 }, salt[8] = { 0 };
 
-	assert_int_equal(et_authtok_build(tok, 739, fekek, "253ca7e88811d184", salt), -EINVAL);
-	assert_int_equal(et_authtok_build(tok, 740, fekek, "253ca7e88811d18", salt), -EINVAL);
-	assert_int_equal(et_authtok_build(tok, 740, fekek, "253ca7e88811d1845", salt), -EINVAL);
-	assert_int_equal(et_authtok_build(tok, 740, fekek, "253ca7e88811d18g", salt), -EINVAL);
-	assert_int_equal(et_authtok_build(tok, 740, NULL, "253ca7e88811d184", salt), -EINVAL);
+	assert_int_equal(ecfs_authtok_pass_encode(tok, 739, fekek, "253ca7e88811d184", salt), -EINVAL);
+	assert_int_equal(ecfs_authtok_pass_encode(tok, 740, fekek, "253ca7e88811d18", salt), -EINVAL);
+	assert_int_equal(ecfs_authtok_pass_encode(tok, 740, fekek, "253ca7e88811d1845", salt), -EINVAL);
+	assert_int_equal(ecfs_authtok_pass_encode(tok, 740, fekek, "253ca7e88811d18g", salt), -EINVAL);
+	assert_int_equal(ecfs_authtok_pass_encode(tok, 740, NULL, "253ca7e88811d184", salt), -EINVAL);
 }
 
 static void test_parse(void **state)
@@ -73,15 +74,50 @@ static void test_parse(void **state)
 	uint8_t tok[740], fekek[64] = { 1 }, salt[8] = { 2 };
 	char sig[17];
 
-	assert_int_equal(et_authtok_build(tok, 740, fekek, "0123456789abcdef", salt), 0);
-	assert_int_equal(et_authtok_parse(tok, 740, sig), 0);
+	assert_int_equal(ecfs_authtok_pass_encode(tok, 740, fekek, "0123456789abcdef", salt), 0);
+	assert_int_equal(ecfs_authtok_pass_decode(tok, 740, sig), 0);
 	assert_string_equal(sig, "0123456789abcdef");
-	assert_int_equal(et_authtok_parse(tok, 739, sig), -EINVAL);
+	assert_int_equal(ecfs_authtok_pass_decode(tok, 739, sig), -EINVAL);
 	tok[0] = 3;
-	assert_int_equal(et_authtok_parse(tok, 740, sig), -EPROTO);
+	assert_int_equal(ecfs_authtok_pass_decode(tok, 740, sig), -EPROTO);
 	tok[0] = 4;
 	tok[2] = 1;
-	assert_int_equal(et_authtok_parse(tok, 740, sig), -EMEDIUMTYPE);
+	assert_int_equal(ecfs_authtok_pass_decode(tok, 740, sig), -EMEDIUMTYPE);
+}
+
+/* A key-module token: upstream's layout, and what ecryptfsd reads back. */
+static void test_key_token(void **state)
+{
+	static const uint8_t blob[5] = { 1, 2, 3, 4, 5 };
+	const uint8_t *b;
+	uint8_t *tok;
+	size_t tl, bl;
+	char name[17];
+
+	(void)state;
+	assert_int_equal(ecfs_authtok_key_encode("openssl", "00112233aabbccdd", blob, 5, &tok,
+						 &tl), 0);
+	assert_int_equal(tl, 745);
+	assert_int_equal(tok[0] | tok[1] << 8, 0x0004);
+	assert_int_equal(tok[2], ECFS_TOKEN_PRIVATE_KEY);
+	assert_string_equal((char *)tok + 628 + 8, "00112233aabbccdd");
+	assert_string_equal((char *)tok + 628 + 25, "openssl");
+	assert_memory_equal(tok + 670, blob, 5);
+	assert_int_equal(ecfs_authtok_key_decode(tok, tl, "00112233AABBCCDD", name, &b, &bl), 0);
+	assert_string_equal(name, "openssl");
+	assert_ptr_equal(b, tok + 670);
+	assert_int_equal(bl, 5);
+	assert_int_equal(ecfs_authtok_key_decode(tok, tl, "00112233aabbccde", name, &b, &bl),
+			 -EKEYREJECTED);
+	assert_int_equal(ecfs_authtok_pass_decode(tok, 740, name), -EMEDIUMTYPE);
+	free(tok);
+	/* The kernel looks keys up by lower case; names must be file-name safe. */
+	assert_int_equal(ecfs_authtok_key_encode("openssl", "00112233AABBCCDD", blob, 5, &tok,
+						 &tl), -EINVAL);
+	assert_int_equal(ecfs_authtok_key_encode("../x", "00112233aabbccdd", blob, 5, &tok,
+						 &tl), -EINVAL);
+	assert_int_equal(ecfs_authtok_key_encode("openssl", "00112233aabbccdd", blob, 4097,
+						 &tok, &tl), -E2BIG);
 }
 
 static void test_derive_known_sigs(void **state)
@@ -127,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_build_refuses),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_key_token),
 		cmocka_unit_test(test_derive_known_sigs),
 		cmocka_unit_test(test_derive_lengths),
 	};

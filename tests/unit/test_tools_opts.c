@@ -351,7 +351,7 @@ static void test_missing_lists_everything(void **state)
 
 static void test_kernel_opts(void **state)
 {
-	char sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];
+	char sigs[ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	struct et_mount_cfg m;
 	char *opts = NULL, *err = NULL;
 
@@ -374,7 +374,7 @@ static void test_kernel_opts(void **state)
 
 static void test_kernel_opts_refusals(void **state)
 {
-	char sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];
+	char sigs[ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	struct et_mount_cfg m;
 	char *opts = NULL, *err = NULL, *big, *cl;
 	size_t i;

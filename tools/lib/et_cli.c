@@ -20,7 +20,7 @@ int et_cli_get_pass(const char *prog, const char *prompt, struct et_secret *s)
 
 	if (rc == -EMSGSIZE) {
 		fprintf(stderr, "Passphrase is too long. Use at most %u characters long passphrase.\n",
-			ET_MAX_PASSPHRASE);
+			ECFS_MAX_PASSPHRASE_BYTES);
 		return rc;
 	}
 	if (rc == -ENODATA || (!rc && !s->len)) {
@@ -40,15 +40,15 @@ int et_cli_arg_pass(const char *prog, const char *arg, struct et_secret *s)
 		fprintf(stderr, "%s: empty passphrase\n", prog);
 		return -ENODATA;
 	}
-	if (len > ET_MAX_PASSPHRASE) {
+	if (len > ECFS_MAX_PASSPHRASE_BYTES) {
 		fprintf(stderr, "Passphrase is too long. Use at most %u characters long passphrase.\n",
-			ET_MAX_PASSPHRASE);
+			ECFS_MAX_PASSPHRASE_BYTES);
 		return -EMSGSIZE;
 	}
 	return et_secret_set(s, arg, len);
 }
 
-void et_cli_rc_salt(uint8_t salt[ET_SALT_BYTES])
+void et_cli_rc_salt(uint8_t salt[ECFS_SALT_SIZE])
 {
 	struct et_optlist l = { 0 };
 	char *path = NULL, *buf = NULL, *err = NULL;
@@ -114,7 +114,7 @@ int et_cli_wrapped_args(const char *prog, int argc, char **argv, char **file,
 		if (!*file)
 			return -ENOMEM;
 	}
-	rc = et_secret_alloc(wpw, ET_MAX_PASSPHRASE);
+	rc = et_secret_alloc(wpw, ECFS_MAX_PASSPHRASE_BYTES);
 	if (rc)
 		goto err;
 	if (argc == 3 && strcmp(argv[2], "-"))

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "et_authtok.h"
+#include "ecfs_authtok.h"
 #include "et_secret.h"
 
 /*
@@ -19,7 +19,7 @@ int et_cli_get_pass(const char *prog, const char *prompt, struct et_secret *s);
 int et_cli_arg_pass(const char *prog, const char *arg, struct et_secret *s);
 
 /* The salt= of ~/.ecryptfsrc if there is a valid one, else the default. */
-void et_cli_rc_salt(uint8_t salt[ET_SALT_BYTES]);
+void et_cli_rc_salt(uint8_t salt[ECFS_SALT_SIZE]);
 
 /* ~/.ecryptfs/wrapped-passphrase of the real user, if it exists. */
 int et_cli_default_wrapped_file(char **path);

@@ -14,14 +14,14 @@ int et_derive(const char *pass, size_t len, const uint8_t *salt, int fnek, struc
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	if (!pass || len == 0 || len > ET_MAX_PASSPHRASE)
+	if (!pass || len == 0 || len > ECFS_MAX_PASSPHRASE_BYTES)
 		return -EINVAL;
 	if (fnek) {
 		rc = ecfs_kdf_fnek(pass, len, d->fekek, sig);
-		memcpy(d->salt, ecfs_kdf_fnek_salt, ET_SALT_BYTES);
+		memcpy(d->salt, ecfs_kdf_fnek_salt, ECFS_SALT_SIZE);
 	} else {
 		rc = ecfs_kdf_passphrase(pass, len, salt, d->fekek, sig);
-		memcpy(d->salt, salt, ET_SALT_BYTES);
+		memcpy(d->salt, salt, ECFS_SALT_SIZE);
 	}
 	if (rc) {
 		et_derived_wipe(d);

@@ -6,12 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "et_authtok.h"
+#include "ecfs_authtok.h"
 
 struct et_derived {
-	uint8_t fekek[ET_FEKEK_BYTES];
-	uint8_t salt[ET_SALT_BYTES];
-	char sig[ET_SIG_HEX + 1];
+	uint8_t fekek[ECFS_AUTHTOK_FEKEK_BYTES];
+	uint8_t salt[ECFS_SALT_SIZE];
+	char sig[ECFS_SIG_SIZE_HEX + 1];
 };
 
 /*

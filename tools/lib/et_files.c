@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "et_authtok.h"
+#include "ecfs_authtok.h"
 #include "et_files.h"
 
 int et_read_all_fd(int fd, struct et_secret *out)
@@ -108,7 +108,7 @@ int et_passfile_parse(const char *buf, size_t len, struct et_secret *pw)
 
 			if (!vlen)
 				return -ENODATA;
-			if (vlen > ET_MAX_PASSPHRASE)
+			if (vlen > ECFS_MAX_PASSPHRASE_BYTES)
 				return -EMSGSIZE;
 			return et_secret_set(pw, eq + 1, vlen);
 		}
@@ -183,7 +183,7 @@ int et_sigcache_path(char **path)
 
 int et_sigcache_contains(const char *path, const char *sig)
 {
-	char rec[ET_SIG_HEX + 1];
+	char rec[ECFS_SIG_SIZE_HEX + 1];
 	int fd, found = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -203,7 +203,7 @@ int et_sigcache_contains(const char *path, const char *sig)
 		}
 		if (got < sizeof(rec))
 			break;
-		if (!memcmp(rec, sig, ET_SIG_HEX)) {
+		if (!memcmp(rec, sig, ECFS_SIG_SIZE_HEX)) {
 			found = 1;
 			break;
 		}
@@ -214,7 +214,7 @@ int et_sigcache_contains(const char *path, const char *sig)
 
 int et_sigcache_append(const char *path, const char *sig)
 {
-	char rec[ET_SIG_HEX + 1];
+	char rec[ECFS_SIG_SIZE_HEX + 1];
 	char *dir, *slash;
 	int fd, rc = 0;
 
@@ -236,8 +236,8 @@ int et_sigcache_append(const char *path, const char *sig)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	memcpy(rec, sig, ET_SIG_HEX);
-	rec[ET_SIG_HEX] = '\n';
+	memcpy(rec, sig, ECFS_SIG_SIZE_HEX);
+	rec[ECFS_SIG_SIZE_HEX] = '\n';
 	if (write(fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
 		rc = -EIO;
 	if (close(fd) && !rc)

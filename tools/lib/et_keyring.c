@@ -28,40 +28,42 @@ long et_key_find(const char *sig)
 	return id;
 }
 
-int et_key_add_passphrase_tok(const uint8_t *fekek, const char *sig, const uint8_t *salt)
+int et_key_add_token(const char *sig, const uint8_t *tok, size_t tok_len)
 {
-	uint8_t tok[ET_AUTH_TOK_SIZE];
 	key_serial_t id;
 	long found;
-	int rc;
 
 	found = et_key_find(sig);
 	if (found >= 0)
 		return 1;
 	if (found != -ENOKEY)
 		return (int)found;
-
-	(void)mlock(tok, sizeof(tok));
-	rc = et_authtok_build(tok, sizeof(tok), fekek, sig, salt);
-	if (rc)
-		goto out;
-	id = add_key("user", sig, tok, sizeof(tok), KEY_SPEC_USER_KEYRING);
-	if (id < 0) {
-		rc = -errno;
-		goto out;
-	}
+	id = add_key("user", sig, tok, tok_len, KEY_SPEC_USER_KEYRING);
+	if (id < 0)
+		return -errno;
 	/*
 	 * The default permissions already deny group and other; this also
 	 * lets the owner read it from outside the session (e.g. umount run
 	 * from another login) while keeping it owner-only.
 	 */
 	if (keyctl_setperm(id, ET_KEY_PERM) < 0) {
-		rc = -errno;
+		int rc = -errno;
+
 		keyctl_unlink(id, KEY_SPEC_USER_KEYRING);
-		goto out;
+		return rc;
 	}
-	rc = 0;
-out:
+	return 0;
+}
+
+int et_key_add_passphrase_tok(const uint8_t *fekek, const char *sig, const uint8_t *salt)
+{
+	uint8_t tok[ECFS_AUTH_TOK_SIZE] = { 0 };
+	int rc;
+
+	(void)mlock(tok, sizeof(tok));
+	rc = ecfs_authtok_pass_encode(tok, sizeof(tok), fekek, sig, salt);
+	if (!rc)
+		rc = et_key_add_token(sig, tok, sizeof(tok));
 	explicit_bzero(tok, sizeof(tok));
 	(void)munlock(tok, sizeof(tok));
 	return rc;

@@ -21,7 +21,7 @@
 #define META_READ	4096
 
 size_t et_lower_file_sigs(const unsigned char *buf, size_t len, int xattr,
-			  char out[][ET_SIG_HEX + 1], size_t max)
+			  char out[][ECFS_SIG_SIZE_HEX + 1], size_t max)
 {
 	struct ecfs_key_packet kps[MAX_FILE_KEYS];
 	struct ecfs_header h;
@@ -36,8 +36,8 @@ size_t et_lower_file_sigs(const unsigned char *buf, size_t len, int xattr,
 	return i < max ? i : max;
 }
 
-static int usable(const char *sig, char key_sigs[][ET_SIG_HEX + 1], size_t nkeys,
-		  char sigs[][ET_SIG_HEX + 1], size_t nsigs)
+static int usable(const char *sig, char key_sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nkeys,
+		  char sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nsigs)
 {
 	size_t i;
 
@@ -56,15 +56,15 @@ struct scan {
 	size_t read;		/* files whose metadata was read */
 	int ok;
 	char first_name[256];
-	char first_sig[ET_SIG_HEX + 1];
+	char first_sig[ECFS_SIG_SIZE_HEX + 1];
 };
 
 static void check_file(int dfd, const char *name, struct scan *s,
-		       char key_sigs[][ET_SIG_HEX + 1], size_t nkeys,
-		       char sigs[][ET_SIG_HEX + 1], size_t nsigs)
+		       char key_sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nkeys,
+		       char sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nsigs)
 {
 	unsigned char buf[META_READ];
-	char fs[MAX_FILE_KEYS][ET_SIG_HEX + 1];
+	char fs[MAX_FILE_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	ssize_t got;
 	size_t n, i;
 	int fd, xattr = 0;
@@ -93,8 +93,8 @@ static void check_file(int dfd, const char *name, struct scan *s,
 			s->ok = 1;
 }
 
-static int scan_dir(int dfd, int depth, struct scan *s, char key_sigs[][ET_SIG_HEX + 1],
-		    size_t nkeys, char sigs[][ET_SIG_HEX + 1], size_t nsigs)
+static int scan_dir(int dfd, int depth, struct scan *s, char key_sigs[][ECFS_SIG_SIZE_HEX + 1],
+		    size_t nkeys, char sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nsigs)
 {
 	DIR *d = fdopendir(dfd);
 	struct dirent *de;
@@ -124,8 +124,8 @@ static int scan_dir(int dfd, int depth, struct scan *s, char key_sigs[][ET_SIG_H
 	return 0;
 }
 
-int et_lowercheck(const char *lower, char key_sigs[][ET_SIG_HEX + 1], size_t nkeys,
-		  char sigs[][ET_SIG_HEX + 1], size_t nsigs, char **err)
+int et_lowercheck(const char *lower, char key_sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nkeys,
+		  char sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nsigs, char **err)
 {
 	struct scan s;
 	int dfd, rc;

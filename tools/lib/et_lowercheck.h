@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "et_authtok.h"
+#include "ecfs_authtok.h"
 
 /* Files whose headers are read at most (breadth first, two levels). */
 #define ET_LOWERCHECK_MAX_FILES	64
@@ -20,8 +20,8 @@
  * least one decryptable), -ENOKEY with *@err naming the problem, or
  * -errno when the directory cannot be read.
  */
-int et_lowercheck(const char *lower, char key_sigs[][ET_SIG_HEX + 1], size_t nkeys,
-		  char sigs[][ET_SIG_HEX + 1], size_t nsigs, char **err);
+int et_lowercheck(const char *lower, char key_sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nkeys,
+		  char sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nsigs, char **err);
 
 /*
  * The key signatures (hex) in one lower file's metadata, read from the
@@ -29,6 +29,6 @@ int et_lowercheck(const char *lower, char key_sigs[][ET_SIG_HEX + 1], size_t nke
  * Returns the number found (0 if it is no eCryptfs file), at most @max.
  */
 size_t et_lower_file_sigs(const unsigned char *buf, size_t len, int xattr,
-			  char out[][ET_SIG_HEX + 1], size_t max);
+			  char out[][ECFS_SIG_SIZE_HEX + 1], size_t max);
 
 #endif /* ET_LOWERCHECK_H */

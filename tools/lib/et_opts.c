@@ -19,11 +19,11 @@
 #include "ecfs_hex.h"
 #include "et_opts.h"
 
-int et_hex_to_salt(const char *hex, uint8_t salt[ET_SALT_BYTES])
+int et_hex_to_salt(const char *hex, uint8_t salt[ECFS_SALT_SIZE])
 {
 	if (!hex)
 		return -EINVAL;
-	return ecfs_hex_decode(hex, strlen(hex), salt, ET_SALT_BYTES);
+	return ecfs_hex_decode(hex, strlen(hex), salt, ECFS_SALT_SIZE);
 }
 
 static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -425,9 +425,9 @@ static int apply_pw(struct et_keyspec *k, const struct opt_def *d, const char *v
 			src_name(src), d->name, v);
 		return -EINVAL;
 	}
-	if (d->id == O_PW_DIRECT && strlen(v) > ET_MAX_PASSPHRASE) {
+	if (d->id == O_PW_DIRECT && strlen(v) > ECFS_MAX_PASSPHRASE_BYTES) {
 		set_err(err, "%s: the passphrase in '%s' is longer than %d bytes",
-			src_name(src), d->name, ET_MAX_PASSPHRASE);
+			src_name(src), d->name, ECFS_MAX_PASSPHRASE_BYTES);
 		return -EINVAL;
 	}
 	k->pw_value = strdup(v);
@@ -517,7 +517,7 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 		/* Only chose upstream's prompt; the parameters themselves decide. */
 		return 0;
 	case O_SALT: {
-		uint8_t salt[ET_SALT_BYTES];
+		uint8_t salt[ECFS_SALT_SIZE];
 
 		if (et_hex_to_salt(v, salt)) {
 			set_err(err, "%s: option '%s' needs 16 hex digits, not '%s'", src_name(src),
@@ -537,7 +537,7 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 			set_err(err, "%s: more than %d signatures", src_name(src), ET_MAX_KEYS);
 			return -EINVAL;
 		}
-		memcpy(cfg->sigs[cfg->nsigs++], v, ET_SIG_HEX + 1);
+		memcpy(cfg->sigs[cfg->nsigs++], v, ECFS_SIG_SIZE_HEX + 1);
 		return 0;
 	case O_CIPHER:
 	case O_FN_CIPHER:
@@ -549,7 +549,7 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 		return set_str(d->id == O_CIPHER ? &cfg->cipher : &cfg->fn_cipher, v);
 	case O_KEY_BYTES:
 	case O_FN_KEY_BYTES:
-		if (parse_int(v, 1, ET_FEKEK_BYTES, &n)) {
+		if (parse_int(v, 1, ECFS_AUTHTOK_FEKEK_BYTES, &n)) {
 			set_err(err, "%s: option '%s' needs a key size in bytes (1-64), not '%s'",
 				src_name(src), d->name, v);
 			return -EINVAL;
@@ -578,7 +578,7 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 				src_name(src), d->name, v);
 			return -EINVAL;
 		}
-		memcpy(cfg->fnek_sig, v, ET_SIG_HEX + 1);
+		memcpy(cfg->fnek_sig, v, ECFS_SIG_SIZE_HEX + 1);
 		return 0;
 	case O_UNLINK_SIGS:
 		cfg->unlink_sigs = 1;
@@ -697,7 +697,7 @@ int et_cfg_merge(struct et_mount_cfg *out, struct et_mount_cfg *rc, struct et_mo
 	TAKE_TRI(encrypted_view);
 	TAKE_TRI(fne);
 	TAKE_TRI(verbosity);
-	memcpy(out->fnek_sig, cl->fnek_sig[0] ? cl->fnek_sig : rc->fnek_sig, ET_SIG_HEX + 1);
+	memcpy(out->fnek_sig, cl->fnek_sig[0] ? cl->fnek_sig : rc->fnek_sig, ECFS_SIG_SIZE_HEX + 1);
 	out->unlink_sigs = rc->unlink_sigs | cl->unlink_sigs;
 	out->auth_tok_only = rc->auth_tok_only | cl->auth_tok_only;
 	out->check_dev_ruid = rc->check_dev_ruid | cl->check_dev_ruid;
@@ -818,7 +818,7 @@ int et_cfg_missing(const struct et_mount_cfg *cfg, char **missing)
 	return 0;
 }
 
-static int sig_seen(char list[][ET_SIG_HEX + 1], size_t n, const char *sig)
+static int sig_seen(char list[][ECFS_SIG_SIZE_HEX + 1], size_t n, const char *sig)
 {
 	size_t i;
 
@@ -828,10 +828,10 @@ static int sig_seen(char list[][ET_SIG_HEX + 1], size_t n, const char *sig)
 	return 0;
 }
 
-int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ET_SIG_HEX + 1],
+int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ECFS_SIG_SIZE_HEX + 1],
 		       char **opts, char **err)
 {
-	char all[2 * ET_MAX_KEYS][ET_SIG_HEX + 1];
+	char all[2 * ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	const struct ecfs_cipher *c, *fc;
 	struct strbuf b = { 0 };
 	const char *fnek = NULL;
@@ -867,10 +867,10 @@ int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ET_SIG_HE
 
 	for (i = 0; i < cfg->nkeys; i++)
 		if (!sig_seen(all, n, key_sigs[i]))
-			memcpy(all[n++], key_sigs[i], ET_SIG_HEX + 1);
+			memcpy(all[n++], key_sigs[i], ECFS_SIG_SIZE_HEX + 1);
 	for (i = 0; i < cfg->nsigs; i++)
 		if (!sig_seen(all, n, cfg->sigs[i]))
-			memcpy(all[n++], cfg->sigs[i], ET_SIG_HEX + 1);
+			memcpy(all[n++], cfg->sigs[i], ECFS_SIG_SIZE_HEX + 1);
 
 	if (cfg->fnek_sig[0])
 		fnek = cfg->fnek_sig;

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "ecfs_ciphertab.h"	/* the cipher table the prompts and checks use */
-#include "et_authtok.h"
+#include "ecfs_authtok.h"
 
 #define ET_MAX_KEYS		8
 /* The kernel copies at most one page of mount data. */
@@ -64,7 +64,7 @@ struct et_mount_cfg {
 	struct et_keyspec keys[ET_MAX_KEYS];
 	size_t nkeys;
 	struct et_keyspec loose;	/* key parameters seen outside key= */
-	char sigs[ET_MAX_KEYS][ET_SIG_HEX + 1];	/* ecryptfs_sig= */
+	char sigs[ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];	/* ecryptfs_sig= */
 	size_t nsigs;
 
 	char *cipher;
@@ -73,7 +73,7 @@ struct et_mount_cfg {
 	int xattr;
 	int encrypted_view;
 	int fne;		/* ecryptfs_enable_filename_crypto */
-	char fnek_sig[ET_SIG_HEX + 1];
+	char fnek_sig[ECFS_SIG_SIZE_HEX + 1];
 	char *fn_cipher;
 	int fn_key_bytes;
 	int unlink_sigs;
@@ -140,10 +140,10 @@ int et_cfg_missing(const struct et_mount_cfg *cfg, char **missing);
  * 0, -ENOMEM, -EINVAL (something mandatory missing) or -E2BIG when the
  * result would not fit in a page, with *@err set for the latter two.
  */
-int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ET_SIG_HEX + 1],
+int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ECFS_SIG_SIZE_HEX + 1],
 		       char **opts, char **err);
 
 /* Parse exactly 16 hex digits into 8 bytes. 0 or -EINVAL. */
-int et_hex_to_salt(const char *hex, uint8_t salt[ET_SALT_BYTES]);
+int et_hex_to_salt(const char *hex, uint8_t salt[ECFS_SALT_SIZE]);
 
 #endif /* ET_OPTS_H */

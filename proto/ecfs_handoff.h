@@ -26,14 +26,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "ecfs_keymod.h"
+#include "ecfs_authtok.h"
 
 #define ECFS_HANDOFF_MAGIC	"ECHO"
 #define ECFS_HANDOFF_VERSION	1
 #define ECFS_HANDOFF_HDR	12
 #define ECFS_HANDOFF_MAX_SECRET	1023
-#define ECFS_HANDOFF_MAX_BODY	(ECFS_KEYMOD_SIG_HEX + 1 + ECFS_KEYMOD_NAME_MAX + 2 + \
-				 ECFS_KEYMOD_MAX_BLOB + 2 + ECFS_HANDOFF_MAX_SECRET)
+#define ECFS_HANDOFF_MAX_BODY	(ECFS_SIG_SIZE_HEX + 1 + ECFS_AUTHTOK_NAME_MAX + 2 + \
+				 ECFS_AUTHTOK_MAX_DATA + 2 + ECFS_HANDOFF_MAX_SECRET)
 #define ECFS_HANDOFF_MAX_FRAME	(ECFS_HANDOFF_HDR + ECFS_HANDOFF_MAX_BODY)
 /* Socket of root's daemon, and of user N's: /run/user/N/ecryptfsd.sock. */
 #define ECFS_HANDOFF_ROOT_PATH	"/run/ecryptfsd.sock"
@@ -48,8 +48,8 @@ enum ecfs_handoff_type {
 /* A decoded frame; pointers point into the parsed buffer. */
 struct ecfs_handoff_msg {
 	uint8_t type;
-	char sig[ECFS_KEYMOD_SIG_HEX + 1];		/* ADD, FORGET */
-	char alias[ECFS_KEYMOD_NAME_MAX + 1];		/* ADD */
+	char sig[ECFS_SIG_SIZE_HEX + 1];		/* ADD, FORGET */
+	char alias[ECFS_AUTHTOK_NAME_MAX + 1];		/* ADD */
 	const uint8_t *blob;				/* ADD */
 	size_t blob_len;
 	const uint8_t *secret;				/* ADD, may be empty */
@@ -76,16 +76,5 @@ int ecfs_handoff_encode(const struct ecfs_handoff_msg *m, uint8_t *out, size_t c
 
 /* The socket path of the daemon serving @uid into @buf. 0 or -ENAMETOOLONG. */
 int ecfs_handoff_path(uid_t uid, char *buf, size_t size);
-
-/*
- * Send @m to the daemon at @path, which must run as @uid, and wait for
- * its reply.  Returns 0 and sets *status (0 or a positive errno from the
- * daemon), or a negative errno with one line in @err (never NULL):
- * -ENOENT/-ECONNREFUSED when no daemon listens, -EPERM when the peer is
- * not @uid.  The frame (which may hold the secret) is wiped before
- * returning.
- */
-int ecfs_handoff_call(const char *path, uid_t uid, const struct ecfs_handoff_msg *m,
-		      uint32_t *status, char *err, size_t errlen);
 
 #endif /* ECFS_HANDOFF_H */
