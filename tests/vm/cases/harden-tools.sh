@@ -107,7 +107,7 @@ python3 - "$RIG_WORK/many" <<'PY'
 import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
 for i in range(400):
-    d = "%s/m%d" % (sys.argv[1], i)
+    d = "%s/a-mount-point-of-a-typical-length-%03d" % (sys.argv[1], i)
     os.mkdir(d)
     if libc.mount(b"tmpfs", d.encode(), b"tmpfs", 0, b"size=4k") != 0:
         raise OSError(ctypes.get_errno(), d)
