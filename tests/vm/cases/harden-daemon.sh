@@ -26,7 +26,7 @@ rig_expect_eq "file under the right key" one "$(cat upper/one)"
 
 # 1. Another key at the token's path: refused, nothing wrapped for it.
 mv keys/other.pem keys/key.pem
-if echo two > upper/two 2>err; then rig_fail "a file's key was wrapped with a replaced key file"; fi
+if { echo two > upper/two; } 2>err; then rig_fail "a file's key was wrapped with a replaced key file"; fi
 cat err
 grep -q "Input/output error" err || rig_fail "replaced key: not EIO"
 grep -q "the key file of key $sig now holds key" dlog || { cat dlog; rig_fail "no log of the replaced key"; }
@@ -38,7 +38,7 @@ rm keys/key.pem
 mkfifo keys/key.pem
 t0=$(now_ms)
 for i in 1 2 3 4; do
-	if echo x > "upper/fifo$i" 2>err; then rig_fail "created a file with a FIFO as key file"; fi
+	if { echo x > "upper/fifo$i"; } 2>err; then rig_fail "created a file with a FIFO as key file"; fi
 done
 dt=$(( $(now_ms) - t0 ))
 rig_log "4 creates with a FIFO key file refused in $dt ms"
