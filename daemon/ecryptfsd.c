@@ -32,6 +32,20 @@
 
 #define PROG "ecryptfsd"
 
+/* What main()'s steps share. */
+struct daemon {
+	int argc;
+	char **argv;
+	int fg;
+	const char *pidfile, *device, *sockpath;
+	char defsock[108];
+	struct ecfsd_server_cfg cfg;
+	struct ecfsd_transport *t;
+	struct ecfsd_backend be;
+	struct ecfsd_sock *sock;
+	int ret;		/* exit status once a step stops the run */
+};
+
 static int stop_pipe[2] = { -1, -1 };
 
 static void on_stop(int sig)
@@ -122,7 +136,9 @@ static int setup_signals(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* ---- the steps of a run, in order; each returns 0 to go on, else stops ---- */
+
+static int step_cmdline(struct daemon *d)
 {
 	static const struct option lopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
@@ -134,38 +150,22 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ecfsd_server_cfg cfg = {
-		.workers = ECFSD_DEFAULT_WORKERS,
-		.queue_len = ECFSD_QUEUE_LEN,
-		.max_errors = 8,
-	};
-	struct ecfsd_server_stats stats;
-	struct ecfsd_transport *t = NULL;
-	struct ecfsd_backend be;
-	static const struct ecfsd_sock_ops sock_ops = {
-		.handle = ecfsd_keys_handoff,
-		.tick = ecfsd_keys_sweep,
-	};
-	const char *pidfile = NULL, *device = NULL, *sockpath = NULL;
-	struct ecfsd_sock *sock = NULL;
-	char defsock[108];
-	struct rlimit core = { 0, 0 };
-	char err[512];
-	int c, fg = 0, r, ret = 1;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "fp:d:S:j:Vh", lopts, NULL)) != -1) {
+	d->ret = 1;
+	while ((c = getopt_long(d->argc, d->argv, "fp:d:S:j:Vh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			fg = 1;
+			d->fg = 1;
 			break;
 		case 'p':
-			pidfile = optarg;
+			d->pidfile = optarg;
 			break;
 		case 'd':
-			device = optarg;
+			d->device = optarg;
 			break;
 		case 'S':
-			sockpath = optarg;
+			d->sockpath = optarg;
 			break;
 		case 'j': {
 			char *end;
@@ -173,89 +173,200 @@ int main(int argc, char **argv)
 
 			if (*end || v < 1 || v > ECFSD_MAX_WORKERS) {
 				fprintf(stderr, "%s: -j needs 1..%d\n", PROG, ECFSD_MAX_WORKERS);
-				return 1;
+				return -EINVAL;
 			}
-			cfg.workers = (unsigned int)v;
+			d->cfg.workers = (unsigned int)v;
 			break;
 		}
 		case 'V':
 			printf("%s %s\n", PROG, PACKAGE_VERSION);
-			return 0;
+			d->ret = 0;
+			return 1;
 		case 'h':
 			usage(stdout);
-			return 0;
+			d->ret = 0;
+			return 1;
 		default:
 			usage(stderr);
-			return 1;
+			return -EINVAL;
 		}
 	}
-	if (optind != argc) {
+	if (optind != d->argc) {
 		usage(stderr);
-		return 1;
+		return -EINVAL;
 	}
-	if (pidfile && pidfile[0] != '/') {
+	if (d->pidfile && d->pidfile[0] != '/') {
 		fprintf(stderr, "%s: the pid file must be an absolute path\n", PROG);
-		return 1;
+		return -EINVAL;
 	}
+	return 0;
+}
 
-	/* Key material must not end up in a core file or be ptrace-readable. */
+/* Key material must not end up in a core file or be ptrace-readable. */
+static int step_harden(struct daemon *d)
+{
+	struct rlimit core = { 0, 0 };
+
 	setrlimit(RLIMIT_CORE, &core);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	umask(077);
-	openlog(PROG, LOG_PID | (fg ? LOG_PERROR : 0), LOG_DAEMON);
+	openlog(PROG, LOG_PID | (d->fg ? LOG_PERROR : 0), LOG_DAEMON);
+	return 0;
+}
 
-	r = ecfsd_miscdev_open(device, &t, err, sizeof(err));
+/*
+ * Open the kernel transport before daemonising, so "no module", "no
+ * permission" and "another daemon serves this user" reach the terminal.
+ */
+static int step_transport(struct daemon *d)
+{
+	char err[512];
+	int r;
+
+	r = ecfsd_miscdev_open(d->device, &d->t, err, sizeof(err));
 	if (r) {
-		fprintf(stderr, "%s: %s\n", PROG, err);
+		fprintf(stderr, "%s: %s\\n", PROG, err);
 		syslog(LOG_ERR, "%s", err);
-		return r == -EINVAL ? 3 : 2;
+		d->ret = r == -EINVAL ? 3 : 2;
 	}
-	if (!fg) {
+	return r;
+}
+
+static int step_background(struct daemon *d)
+{
+	int r;
+
+	d->ret = 1;
+	if (!d->fg) {
 		r = daemonize();
 		if (r) {
 			syslog(LOG_ERR, "cannot daemonize: %s", strerror(-r));
-			goto out;
+			return r;
 		}
 	}
-	if (pidfile) {
-		r = write_pidfile(pidfile);
+	if (d->pidfile) {
+		r = write_pidfile(d->pidfile);
 		if (r) {
-			syslog(LOG_ERR, "cannot write %s: %s", pidfile, strerror(-r));
-			pidfile = NULL;
-			goto out;
+			syslog(LOG_ERR, "cannot write %s: %s", d->pidfile, strerror(-r));
+			d->pidfile = NULL;
+			return r;
 		}
 	}
-	if (mlockall(MCL_CURRENT | MCL_FUTURE))
-		syslog(LOG_WARNING, "cannot lock memory (%s); secrets are still wiped after use",
-		       strerror(errno));
-	r = setup_signals();
+	return 0;
+}
+
+/*
+ * Lock all memory, so unlocked keys and passphrases are never swapped out.
+ * A user's daemon is bound by RLIMIT_MEMLOCK (the user unit raises it as
+ * far as the user's hard limit allows): say plainly when keys are not
+ * locked, and what limit stopped it.
+ */
+static int step_lock_memory(struct daemon *d)
+{
+	struct rlimit ml;
+	char lim[32] = "unknown";
+
+	if (!mlockall(MCL_CURRENT | MCL_FUTURE))
+		return 0;
+	if (!getrlimit(RLIMIT_MEMLOCK, &ml)) {
+		if (ml.rlim_cur == RLIM_INFINITY)
+			snprintf(lim, sizeof(lim), "unlimited");
+		else
+			snprintf(lim, sizeof(lim), "%llu KiB", (unsigned long long)ml.rlim_cur / 1024);
+	}
+	syslog(LOG_WARNING, "keys are NOT locked in memory and may be swapped out: mlockall: %s (RLIMIT_MEMLOCK %s); raise the limit (LimitMEMLOCK=, ulimit -l) or give CAP_IPC_LOCK. Secrets are still wiped after use",
+	       strerror(errno), lim);
+	return 0;
+}
+
+static int step_signals(struct daemon *d)
+{
+	int r = setup_signals();
+
 	if (r) {
 		syslog(LOG_ERR, "cannot set up signals: %s", strerror(-r));
-		goto out;
+		d->ret = 1;
 	}
-	ecfsd_keys_backend(&be, fg);
-	if (!sockpath && !ecfs_handoff_path(geteuid(), defsock, sizeof(defsock)))
-		sockpath = defsock;
+	return r;
+}
+
+/* The socket mount.ecryptfs hands typed passphrases over. */
+static int step_handoff(struct daemon *d)
+{
+	static const struct ecfsd_sock_ops sock_ops = {
+		.handle = ecfsd_keys_handoff,
+		.tick = ecfsd_keys_sweep,
+	};
+	char err[512];
+
+	ecfsd_keys_backend(&d->be, d->fg);
+	if (!d->sockpath && !ecfs_handoff_path(geteuid(), d->defsock, sizeof(d->defsock)))
+		d->sockpath = d->defsock;
 	/* Without the socket, keys unlocked by a typed passphrase cannot be used. */
-	if (sockpath && ecfsd_sock_start(sockpath, &sock_ops, &sock, err, sizeof(err)))
+	if (d->sockpath && ecfsd_sock_start(d->sockpath, &sock_ops, &d->sock, err, sizeof(err)))
 		syslog(LOG_WARNING, "no handoff socket (%s): passphrase-protected keys work only with passwd_file=",
 		       err);
-	else if (sock)
-		syslog(LOG_INFO, "handoff socket %s", sockpath);
+	else if (d->sock)
+		syslog(LOG_INFO, "handoff socket %s", d->sockpath);
+	return 0;
+}
+
+static int step_serve(struct daemon *d)
+{
+	struct ecfsd_server_stats stats;
+	int r;
+
 	syslog(LOG_INFO, "serving uid %u on %s with %u workers", (unsigned int)geteuid(),
-	       device ? device : ECFSD_MISCDEV_PATH, cfg.workers);
+	       d->device ? d->device : ECFSD_MISCDEV_PATH, d->cfg.workers);
 	syslog(LOG_INFO, "SIGHUP is ignored: there is no configuration to reload");
-	r = ecfsd_serve(t, &be, &cfg, stop_pipe[0], &stats);
+	r = ecfsd_serve(d->t, &d->be, &d->cfg, stop_pipe[0], &stats);
 	syslog(LOG_INFO, "exiting: %lu served, %lu failed, %lu busy, %lu dropped",
 	       stats.served, stats.failed, stats.busy, stats.dropped);
-	ret = r ? 1 : 0;
+	d->ret = r ? 1 : 0;
+	return 0;
+}
+
+static int (*const daemon_steps[])(struct daemon *d) = {
+	step_cmdline,
+	step_harden,
+	step_transport,
+	step_background,
+	step_lock_memory,
+	step_signals,
+	step_handoff,
+	step_serve,
+};
+
+/* Stop taking keys, close the transport, wipe held keys. */
+static void daemon_cleanup(struct daemon *d)
+{
 	/* No new keys once requests stop; held keys are wiped below. */
-	ecfsd_sock_stop(sock);
-out:
-	ecfsd_transport_close(t);
+	ecfsd_sock_stop(d->sock);
+	ecfsd_transport_close(d->t);
 	ecfsd_keys_cleanup();
-	if (pidfile)
-		unlink(pidfile);
+	if (d->pidfile)
+		unlink(d->pidfile);
 	closelog();
-	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d = {
+		.argc = argc,
+		.argv = argv,
+		.cfg = {
+			.workers = ECFSD_DEFAULT_WORKERS,
+			.queue_len = ECFSD_QUEUE_LEN,
+			.max_errors = 8,
+		},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(daemon_steps) / sizeof(daemon_steps[0]); i++)
+		if (daemon_steps[i](&d))
+			break;
+	/* Before the transport is open there is nothing to clean up. */
+	if (d.t)
+		daemon_cleanup(&d);
+	return d.ret;
 }

@@ -10,6 +10,9 @@ trap 'rm -rf "$tmp"' EXIT
 for u in dist/ecryptfsd.service dist/user/ecryptfsd.service; do
 	[ -f "$u" ] || { echo "missing $u"; exit 1; }
 done
+# A user's daemon can only lock its keys in memory with a raised limit.
+grep -q '^LimitMEMLOCK=infinity$' dist/user/ecryptfsd.service ||
+	{ echo "dist/user/ecryptfsd.service does not raise LimitMEMLOCK"; exit 1; }
 sed "s|^ExecStart=[^ ]*ecryptfsd|ExecStart=$b/ecryptfsd|" dist/ecryptfsd.service > "$tmp/ecryptfsd.service"
 mkdir "$tmp/user"
 sed "s|^ExecStart=[^ ]*ecryptfsd|ExecStart=$b/ecryptfsd|" dist/user/ecryptfsd.service > "$tmp/user/ecryptfsd.service"

@@ -83,6 +83,12 @@ int main(int argc, char **argv)
 		}
 		*eq = '\0';
 		kv[n++] = (struct ecfs_keymod_kv){ argv[optind], eq + 1 };
+		/* passwd=, openssl_passwd=, ...: the secret parameters of key modules. */
+		if (!strcmp(argv[optind], "passwd") ||
+		    (strlen(argv[optind]) > 7 &&
+		     !strcmp(argv[optind] + strlen(argv[optind]) - 7, "_passwd")))
+			fprintf(stderr, "WARNING: a passphrase given with %s= on the command line can be read by other users in the process list; use --passwd-file instead.\n",
+				argv[optind]);
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: too many parameters\n", PROG);

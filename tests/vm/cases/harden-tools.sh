@@ -18,10 +18,12 @@ if ! grep -q ' /dev/pts ' /proc/mounts; then
 	mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
 	[ -c /dev/ptmx ] || ln -sf pts/ptmx /dev/ptmx
 fi
-mkdir lower upper victim decoy
-mount -t tmpfs tmpfs lower
-mount -t tmpfs tmpfs decoy
-echo decoy-data > decoy/keep
+# Lower and decoy directories on one tmpfs, so they can be renamed.
+mkdir fs upper victim
+mount -t tmpfs tmpfs fs
+mkdir fs/lower fs/decoy
+
+echo decoy-data > fs/decoy/keep
 printf 'passphrase_passwd=foo\n' > pwfile
 chmod 600 pwfile
 
@@ -36,7 +38,7 @@ typed_mount() {
 	  fi
 	  eval "$1"
 	  printf 'foo\n'; sleep 1 ) |
-		script -qec "mount -t ecryptfs $RIG_WORK/lower $RIG_WORK/upper -o key=passphrase,$opts" /dev/null > transcript
+		script -qec "mount -t ecryptfs $RIG_WORK/fs/lower $RIG_WORK/upper -o key=passphrase,$opts" /dev/null > transcript
 }
 
 # 1. The mount point swapped for a symlink while the helper waits.
@@ -55,7 +57,7 @@ rig_expect_eq "keys after the swapped mount point" 0 "$(nkeys)"
 
 # 2. The lower directory swapped for a symlink to another directory.
 rc=0
-typed_mount "mv $RIG_WORK/lower $RIG_WORK/lower.real && ln -s $RIG_WORK/decoy $RIG_WORK/lower" || rc=$?
+typed_mount "mv $RIG_WORK/fs/lower $RIG_WORK/fs/lower.real && ln -s decoy $RIG_WORK/fs/lower" || rc=$?
 tr -d '\r' < transcript
 if grep " - ecryptfs " /proc/self/mountinfo | grep -q " $RIG_WORK/upper "; then
 	ls upper
@@ -63,21 +65,21 @@ if grep " - ecryptfs " /proc/self/mountinfo | grep -q " $RIG_WORK/upper "; then
 	umount upper
 fi
 rig_expect_eq "exit status with a swapped lower directory" 32 "$rc"
-grep -q "lower directory $RIG_WORK/lower changed while mounting" transcript ||
+grep -q "lower directory $RIG_WORK/fs/lower changed while mounting" transcript ||
 	rig_fail "no clear message for a swapped lower directory"
 rig_expect_eq "keys after the swapped lower directory" 0 "$(nkeys)"
-rm lower; mv lower.real lower
+rm fs/lower; mv fs/lower.real fs/lower
 
 # 3. FIFOs as passphrase file and rc file: refused at once, not hung.
 mkfifo fifo
 rc=0
-timeout 60 mount -t ecryptfs lower upper -o "key=passphrase:passphrase_passwd_file=$RIG_WORK/fifo,$opts" </dev/null 2>err || rc=$?
+timeout 60 mount -t ecryptfs fs/lower upper -o "key=passphrase:passphrase_passwd_file=$RIG_WORK/fifo,$opts" </dev/null 2>err || rc=$?
 cat err
 rig_expect_eq "exit status with a FIFO passphrase file" 1 "$rc"
 grep -q "cannot open passphrase file $RIG_WORK/fifo: not a regular file" err || rig_fail "unclear message for a FIFO"
 ln -s "$RIG_WORK/fifo" /root/.ecryptfsrc
 rc=0
-timeout 60 mount -t ecryptfs lower upper -o "key=passphrase:passphrase_passwd_file=$RIG_WORK/pwfile,$opts" </dev/null 2>err || rc=$?
+timeout 60 mount -t ecryptfs fs/lower upper -o "key=passphrase:passphrase_passwd_file=$RIG_WORK/pwfile,$opts" </dev/null 2>err || rc=$?
 cat err
 rig_expect_eq "exit status with a FIFO ~/.ecryptfsrc" 1 "$rc"
 grep -q "cannot read /root/.ecryptfsrc: not a regular file" err || rig_fail "unclear message for a FIFO rc file"
@@ -87,7 +89,7 @@ rm /root/.ecryptfsrc
 chmod 644 pwfile
 printf 'no_sig_cache\n' > /root/.ecryptfsrc
 chmod 644 /root/.ecryptfsrc
-mount -t ecryptfs lower upper -o "key=passphrase:passphrase_passwd_file=$RIG_WORK/pwfile,$opts" </dev/null 2>err
+mount -t ecryptfs fs/lower upper -o "key=passphrase:passphrase_passwd_file=$RIG_WORK/pwfile,$opts" </dev/null 2>err
 cat err
 grep -q "WARNING: passphrase file $RIG_WORK/pwfile is readable by group or others (mode 0644)" err ||
 	rig_fail "no warning for a readable passphrase file"
@@ -100,12 +102,38 @@ chmod 600 pwfile
 # 5. umount.ecryptfs among 400 mounts; keys unlinked; no symlink followed.
 mkdir many
 mount -t tmpfs -o size=64k tmpfs many
-for i in $(seq 400); do mkdir "many/m$i"; mount -t tmpfs -o size=4k tmpfs "many/m$i"; done
+# One process for the 400 mounts: a mount(8) each is minutes under TCG.
+python3 - "$RIG_WORK/many" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+for i in range(400):
+    d = "%s/a-mount-point-of-a-typical-length-%03d" % (sys.argv[1], i)
+    os.mkdir(d)
+    if libc.mount(b"tmpfs", d.encode(), b"tmpfs", 0, b"size=4k") != 0:
+        raise OSError(ctypes.get_errno(), d)
+PY
 size=$(wc -c < /proc/self/mountinfo)
 rig_log "mountinfo with 400 extra mounts: $size bytes"
 [ "$size" -gt 40960 ] || rig_fail "mountinfo not over 40 KiB ($size)"
-mount -t ecryptfs lower upper -o "key=passphrase:passphrase_passwd_file=$RIG_WORK/pwfile,$opts" </dev/null
+mount -t ecryptfs fs/lower upper -o "key=passphrase:passphrase_passwd_file=$RIG_WORK/pwfile,$opts" </dev/null
 rig_expect_eq "keys while mounted" 1 "$(nkeys)"
 umount upper 2>err || { cat err; rig_fail "umount failed with 400 mounts"; }
 rig_expect_eq "keys after umount among 400 mounts" 0 "$(nkeys)"
 umount -R many
+
+# 6. Key-module keys: passwd= on the command line and a readable key file
+# are warned about (before the helper finds no daemon and refuses).
+ecryptfs-generate-key openssl --keyfile "$RIG_WORK/enc.pem" --bits 2048 passwd=cmdline-pw > gout 2> gerr
+cat gerr
+grep -q "WARNING: a passphrase given with passwd= on the command line" gerr ||
+	rig_fail "ecryptfs-generate-key: no warning for passwd="
+chmod 644 enc.pem
+if mount -t ecryptfs fs/lower upper -o "key=openssl:keyfile=$RIG_WORK/enc.pem:passwd=cmdline-pw,$opts" </dev/null 2>err; then
+	rig_fail "mounted a key-module key without a daemon"
+fi
+cat err
+grep -q "WARNING: a passphrase given with passwd= or openssl_passwd= on the command line" err ||
+	rig_fail "no warning for a key-module passwd="
+grep -q "WARNING: key file $RIG_WORK/enc.pem is readable by group or others" err ||
+	rig_fail "no warning for a readable key file"
+rig_expect_eq "keys after the refused key-module mount" 0 "$(nkeys)"
