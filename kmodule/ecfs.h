@@ -206,6 +206,7 @@ ssize_t ecfs_read_lower(struct inode *inode, void *buf, size_t len,
 			loff_t pos);
 ssize_t ecfs_write_lower(struct inode *inode, const void *buf, size_t len,
 			 loff_t pos);
+sector_t ecfs_bmap(struct address_space *mapping, sector_t block);
 
 /* mmap.c */
 extern const struct address_space_operations ecfs_aops;
