@@ -287,10 +287,13 @@ static int ecfs_parse_reply(const struct ecfs_message *msg, u8 tag,
 	const u8 *d = msg->data;
 	size_t len, n;
 
-	if (msg->data_len < ECFS_TAG65_MIN_DATA_LEN || d[0] != tag)
+	if (msg->data_len < 2 || d[0] != tag)
 		return -EINVAL;
+	/* A failed reply may be just the tag and the status byte. */
 	if (d[1] != ECFS_MSG_STATUS_OK)
 		return -EKEYREJECTED;
+	if (msg->data_len < ECFS_TAG65_MIN_DATA_LEN)
+		return -EINVAL;
 	if (ecfs_parse_pkt_len(d + 2, msg->data_len - 2, &len, &n) ||
 	    len > msg->data_len - 2 - n)
 		return -EINVAL;
