@@ -21,6 +21,8 @@
 #include <linux/path.h>
 #include <linux/key.h>
 #include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/uidgid.h>
 #include <crypto/skcipher.h>
 
 #include "ecryptfs_proto.h"
@@ -42,11 +44,11 @@
 #define ECFS_MNT_CHECK_DEV_RUID		BIT(5)
 #define ECFS_MNT_FNEK			BIT(6)
 
-/* What /sys/fs/ecryptfs/version advertises: only what is implemented. */
-#define ECFS_VERSIONING_IMPLEMENTED \
-	(ECFS_VERSIONING_PASSPHRASE | ECFS_VERSIONING_MULTKEY | \
-	 ECFS_VERSIONING_FILENAME_ENCRYPTION | \
-	 ECFS_VERSIONING_PLAINTEXT_PASSTHROUGH | ECFS_VERSIONING_XATTR)
+/*
+ * What /sys/fs/ecryptfs/version advertises: upstream's value with
+ * messaging (375), nothing of our own.
+ */
+#define ECFS_VERSIONING_IMPLEMENTED	ECFS_VERSIONING_MASK_MESSAGING
 
 /* One sig= option: a passphrase auth token in the keyring. */
 struct ecfs_mount_key {
@@ -204,6 +206,7 @@ ssize_t ecfs_read_lower(struct inode *inode, void *buf, size_t len,
 			loff_t pos);
 ssize_t ecfs_write_lower(struct inode *inode, const void *buf, size_t len,
 			 loff_t pos);
+sector_t ecfs_bmap(struct address_space *mapping, sector_t block);
 
 /* mmap.c */
 extern const struct address_space_operations ecfs_aops;
@@ -259,6 +262,44 @@ int ecfs_write_size(struct inode *inode);
 int ecfs_parse_pkt_len(const u8 *p, size_t avail, size_t *len,
 		       size_t *len_bytes);
 int ecfs_write_pkt_len(u8 *p, size_t avail, size_t len, size_t *len_bytes);
+
+/* messaging.c */
+struct ecfs_daemon;
+
+struct ecfs_daemon_ops {
+	const char *name;
+	/* A request was queued for @d; called with the messaging lock held. */
+	void (*notify)(struct ecfs_daemon *d);
+};
+
+/* One registered ecryptfsd; owned by its transport. */
+struct ecfs_daemon {
+	struct hlist_node node;		/* in the table, by euid */
+	kuid_t euid;
+	const struct ecfs_daemon_ops *ops;
+	struct list_head queue;		/* requests not yet read */
+	wait_queue_head_t wait;		/* readers: queue not empty */
+	unsigned long in_read;		/* bit 0: a read is in progress */
+	bool dead;			/* unregistered */
+};
+
+int ecfs_messaging_init(void);
+void ecfs_messaging_exit(void);
+int ecfs_daemon_register(struct ecfs_daemon *d, kuid_t euid,
+			 const struct ecfs_daemon_ops *ops);
+void ecfs_daemon_unregister(struct ecfs_daemon *d);
+bool ecfs_daemon_has_request(struct ecfs_daemon *d);
+ssize_t ecfs_daemon_take(struct ecfs_daemon *d, u32 *ctr, u32 *index,
+			 void *msg, size_t cap);
+void ecfs_daemon_unread(struct ecfs_daemon *d, u32 index, u32 ctr);
+int ecfs_daemon_reply(struct ecfs_daemon *d, u32 ctr,
+		      const struct ecfs_message *msg, size_t size);
+int ecfs_msg_request(const u8 *data, size_t len, struct ecfs_message **reply,
+		     size_t *reply_size);
+
+/* miscdev.c */
+int ecfs_miscdev_init(void);
+void ecfs_miscdev_exit(void);
 
 #ifdef DEBUG
 /* selftest.c */

@@ -123,6 +123,61 @@ out:
 	return ret;
 }
 
+/*
+ * The ioctls upstream passes to the lower file; the VFS answers
+ * FS_IOC_GETFLAGS/SETFLAGS through the fileattr operations first.
+ */
+static bool ecfs_ioctl_passed(unsigned int cmd)
+{
+	switch (cmd) {
+	case FITRIM:
+	case FS_IOC_GETFLAGS:
+	case FS_IOC_SETFLAGS:
+	case FS_IOC_GETVERSION:
+	case FS_IOC_SETVERSION:
+		return true;
+	}
+	return false;
+}
+
+static long ecfs_unlocked_ioctl(struct file *file, unsigned int cmd,
+				unsigned long arg)
+{
+	struct file *lower = ecfs_f(file)->lower;
+	long err;
+
+	if (!lower->f_op->unlocked_ioctl || !ecfs_ioctl_passed(cmd))
+		return -ENOTTY;
+	err = lower->f_op->unlocked_ioctl(lower, cmd, arg);
+	fsstack_copy_attr_all(file_inode(file), file_inode(lower));
+	return err;
+}
+
+#ifdef CONFIG_COMPAT
+static long ecfs_compat_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct file *lower = ecfs_f(file)->lower;
+	long err;
+
+	switch (cmd) {
+	case FITRIM:
+	case FS_IOC32_GETFLAGS:
+	case FS_IOC32_SETFLAGS:
+	case FS_IOC32_GETVERSION:
+	case FS_IOC32_SETVERSION:
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	if (!lower->f_op->compat_ioctl)
+		return -ENOIOCTLCMD;
+	err = lower->f_op->compat_ioctl(lower, cmd, arg);
+	fsstack_copy_attr_all(file_inode(file), file_inode(lower));
+	return err;
+}
+#endif
+
 const struct file_operations ecfs_file_fops = {
 	.owner		= THIS_MODULE,
 	.open		= ecfs_open,
@@ -135,6 +190,10 @@ const struct file_operations ecfs_file_fops = {
 	.mmap		= ecfs_mmap,
 	.splice_read	= ecfs_splice_read,
 	.splice_write	= iter_file_splice_write,
+	.unlocked_ioctl	= ecfs_unlocked_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl	= ecfs_compat_ioctl,
+#endif
 };
 
 /* Directories */
@@ -245,4 +304,8 @@ const struct file_operations ecfs_dir_fops = {
 	.llseek		= ecfs_dir_llseek,
 	.read		= generic_read_dir,
 	.fsync		= ecfs_dir_fsync,
+	.unlocked_ioctl	= ecfs_unlocked_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl	= ecfs_compat_ioctl,
+#endif
 };

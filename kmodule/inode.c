@@ -10,6 +10,7 @@
 #include <linux/file.h>
 #include <linux/posix_acl.h>
 #include <linux/posix_acl_xattr.h>
+#include <linux/fileattr.h>
 
 #include "ecfs.h"
 
@@ -626,6 +627,26 @@ static int ecfs_set_acl(struct ecfs_idmap *idmap, struct dentry *dentry,
 #define ECFS_ACL_IOPS
 #endif
 
+/*
+ * Inode flags (lsattr/chattr) are the lower inode's, as upstream: read
+ * and set there, then copied up so the VFS enforces them on this inode.
+ */
+static int ecfs_fileattr_get(struct dentry *dentry, struct fileattr *fa)
+{
+	return vfs_fileattr_get(ecfs_lower_dentry(dentry), fa);
+}
+
+static int ecfs_fileattr_set(struct ecfs_idmap *idmap, struct dentry *dentry,
+			     struct fileattr *fa)
+{
+	struct dentry *lower = ecfs_lower_dentry(dentry);
+	int err;
+
+	err = vfs_fileattr_set(ecfs_lower_idmap(dentry), lower, fa);
+	fsstack_copy_attr_all(d_inode(dentry), d_inode(lower));
+	return err;
+}
+
 const struct inode_operations ecfs_dir_iops = {
 	.create		= ecfs_create,
 	.lookup		= ecfs_lookup,
@@ -641,6 +662,8 @@ const struct inode_operations ecfs_dir_iops = {
 	.getattr	= ecfs_getattr,
 	.listxattr	= ecfs_listxattr,
 	ECFS_ACL_IOPS
+	.fileattr_get	= ecfs_fileattr_get,
+	.fileattr_set	= ecfs_fileattr_set,
 };
 
 const struct inode_operations ecfs_file_iops = {
@@ -649,6 +672,8 @@ const struct inode_operations ecfs_file_iops = {
 	.getattr	= ecfs_getattr,
 	.listxattr	= ecfs_listxattr,
 	ECFS_ACL_IOPS
+	.fileattr_get	= ecfs_fileattr_get,
+	.fileattr_set	= ecfs_fileattr_set,
 };
 
 const struct inode_operations ecfs_symlink_iops = {

@@ -55,10 +55,12 @@ int ecfs_write_pkt_len(u8 *p, size_t avail, size_t len, size_t *len_bytes)
 }
 
 /*
- * The passphrase token in @key, checked.  The caller holds key->sem and
- * must not use the result after releasing it.
+ * The token in @key, passphrase or private key, checked: version, type,
+ * and for a private key that its key-module blob lies within the payload
+ * and its signature is terminated.  The caller holds key->sem and must
+ * not use the result after releasing it.
  */
-const struct ecryptfs_auth_tok *ecfs_token(const struct key *key)
+static const struct ecryptfs_auth_tok *ecfs_token_any(const struct key *key)
 {
 	const struct user_key_payload *ukp = user_key_payload_locked(key);
 	const struct ecryptfs_auth_tok *tok;
@@ -70,12 +72,50 @@ const struct ecryptfs_auth_tok *ecfs_token(const struct key *key)
 	tok = (const struct ecryptfs_auth_tok *)ukp->data;
 	if (tok->version != ECFS_AUTH_TOK_VERSION)
 		return ERR_PTR(-EINVAL);
+	switch (tok->token_type) {
+	case ECFS_TOKEN_PASSWORD:
+		return tok;
+	case ECFS_TOKEN_PRIVATE_KEY:
+		if (tok->token.private_key.data_len >
+		    ukp->datalen - sizeof(*tok) ||
+		    !memchr(tok->token.private_key.signature, '\0',
+			    sizeof(tok->token.private_key.signature)))
+			return ERR_PTR(-EINVAL);
+		return tok;
+	default:
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+}
+
+/* The passphrase token in @key, checked; as ecfs_token_any(). */
+const struct ecryptfs_auth_tok *ecfs_token(const struct key *key)
+{
+	const struct ecryptfs_auth_tok *tok = ecfs_token_any(key);
+
+	if (IS_ERR(tok))
+		return tok;
 	if (tok->token_type != ECFS_TOKEN_PASSWORD)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!(tok->token.password.flags &
 	      ECFS_PW_SESSION_KEY_ENCRYPTION_KEY_SET))
 		return ERR_PTR(-EINVAL);
 	return tok;
+}
+
+/* ECFS_TOKEN_* of the token in @key, or -errno. */
+static int ecfs_key_type(struct key *key)
+{
+	const struct ecryptfs_auth_tok *tok;
+	int ret;
+
+	ret = key_validate(key);
+	if (ret)
+		return ret;
+	down_read(&key->sem);
+	tok = ecfs_token_any(key);
+	ret = IS_ERR(tok) ? PTR_ERR(tok) : tok->token_type;
+	up_read(&key->sem);
+	return ret;
 }
 
 /* Copy the first @len bytes of the FEKEK and the salt out of @key. */
@@ -105,8 +145,11 @@ static int ecfs_key_fekek(struct key *key, u8 *fekek, unsigned int len,
 	return err;
 }
 
-/* A checked passphrase token from the keyring, by hex signature. */
-struct key *ecfs_request_key(const char *sig)
+/*
+ * A checked token from the keyring, by hex signature: a passphrase token,
+ * or with @any also a private-key token.
+ */
+static struct key *ecfs_lookup_key(const char *sig, bool any)
 {
 	const struct ecryptfs_auth_tok *tok;
 	struct key *key;
@@ -115,13 +158,19 @@ struct key *ecfs_request_key(const char *sig)
 	if (IS_ERR(key))
 		return key;
 	down_read(&key->sem);
-	tok = ecfs_token(key);
+	tok = any ? ecfs_token_any(key) : ecfs_token(key);
 	up_read(&key->sem);
 	if (IS_ERR(tok)) {
 		key_put(key);
 		return ERR_CAST(tok);
 	}
 	return key;
+}
+
+/* A checked passphrase token from the keyring, by hex signature. */
+struct key *ecfs_request_key(const char *sig)
+{
+	return ecfs_lookup_key(sig, false);
 }
 
 int ecfs_load_mount_keys(struct ecfs_sb_info *sbi)
@@ -144,11 +193,12 @@ int ecfs_load_mount_keys(struct ecfs_sb_info *sbi)
 
 		if (mk->key)
 			continue;
-		key = ecfs_request_key(mk->sig);
+		/* Passphrase or public key (served by ecryptfsd). */
+		key = ecfs_lookup_key(mk->sig, true);
 		if (IS_ERR(key)) {
 			long err = PTR_ERR(key);
 
-			pr_err("no usable passphrase token for sig %s in the keyring: %ld\n",
+			pr_err("no usable auth token for sig %s in the keyring: %ld\n",
 			       mk->sig, err);
 			return err == -ENOKEY ? -ENOENT : (int)err;
 		}
@@ -217,6 +267,216 @@ struct ecfs_wrap_buf {
 	u8 salt[ECFS_SALT_SIZE];
 };
 
+/* Sum of the FEK bytes mod 65536, the check value of tags 65 and 66. */
+static u16 ecfs_fek_sum(const u8 *fek, unsigned int len)
+{
+	u16 sum = 0;
+
+	while (len--)
+		sum += *fek++;
+	return sum;
+}
+
+/*
+ * The status byte and the length-prefixed blob of a tag 65 or 67 reply
+ * @msg (proto section 7); *blob points into @msg.
+ */
+static int ecfs_parse_reply(const struct ecfs_message *msg, u8 tag,
+			    const u8 **blob, size_t *blob_len)
+{
+	const u8 *d = msg->data;
+	size_t len, n;
+
+	if (msg->data_len < 2 || d[0] != tag)
+		return -EINVAL;
+	/* A failed reply may be just the tag and the status byte. */
+	if (d[1] != ECFS_MSG_STATUS_OK)
+		return -EKEYREJECTED;
+	if (msg->data_len < ECFS_TAG65_MIN_DATA_LEN)
+		return -EINVAL;
+	if (ecfs_parse_pkt_len(d + 2, msg->data_len - 2, &len, &n) ||
+	    len > msg->data_len - 2 - n)
+		return -EINVAL;
+	*blob = d + 2 + n;
+	*blob_len = len;
+	return 0;
+}
+
+/* Why a request to ecryptfsd failed, for the log. */
+static const char *ecfs_msg_why(int err)
+{
+	switch (err) {
+	case -ENOTCONN:
+		return "no ecryptfsd registered for this user, or it went away";
+	case -ETIME:
+		return "ecryptfsd did not answer in time";
+	case -EKEYREJECTED:
+		return "ecryptfsd could not use the key";
+	case -EINVAL:
+		return "ecryptfsd sent a malformed reply";
+	default:
+		return "request failed";
+	}
+}
+
+/*
+ * Have ecryptfsd wrap the FEK with the public key named by @mk (tag 66,
+ * answered by tag 67) and append the tag 1 packet at @dst.
+ */
+static int ecfs_write_tag1(u8 *dst, size_t avail, size_t *used,
+			   const struct ecfs_crypt *cs,
+			   const struct ecfs_mount_key *mk)
+{
+	struct ecfs_message *reply = NULL;
+	size_t pos = 0, n, enc_len, reply_size;
+	const u8 *enc;
+	u8 *req;
+	int err;
+
+	req = kmalloc(ECFS_MSG_MAX_REQUEST_DATA, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	req[pos++] = ECFS_TAG_66;
+	req[pos++] = ECFS_SIG_SIZE_HEX;
+	memcpy(req + pos, mk->sig, ECFS_SIG_SIZE_HEX);
+	pos += ECFS_SIG_SIZE_HEX;
+	req[pos++] = cs->key_size + ECFS_FEK_BLOB_OVERHEAD;
+	req[pos++] = ecfs_rfc2440_code(cs->cipher, cs->key_size);
+	memcpy(req + pos, cs->key, cs->key_size);
+	pos += cs->key_size;
+	put_unaligned_be16(ecfs_fek_sum(cs->key, cs->key_size), req + pos);
+	pos += 2;
+	err = ecfs_msg_request(req, pos, &reply, &reply_size);
+	kfree_sensitive(req);
+	if (err)
+		goto out;
+	err = ecfs_parse_reply(reply, ECFS_TAG_67, &enc, &enc_len);
+	if (!err && (!enc_len || enc_len > ECFS_TAG1_MAX_ENC_KEY))
+		err = -EINVAL;
+	if (err)
+		goto out;
+
+	err = -EINVAL;
+	if (avail < 1 + ECFS_PKT_LEN_MAX_SIZE + ECFS_TAG1_BODY_FIXED + enc_len)
+		goto out;
+	pos = 0;
+	dst[pos++] = ECFS_TAG_1;
+	err = ecfs_write_pkt_len(dst + pos, avail - pos,
+				 ECFS_TAG1_BODY_FIXED + enc_len, &n);
+	if (err)
+		goto out;
+	pos += n;
+	dst[pos + ECFS_TAG1_OFF_VERSION] = ECFS_TAG1_VERSION;
+	err = hex2bin(dst + pos + ECFS_TAG1_OFF_KEY_ID, mk->sig, ECFS_SIG_SIZE);
+	if (err)
+		goto out;
+	dst[pos + ECFS_TAG1_OFF_PK_ALGO] = ECFS_CIPHER_RSA;
+	memcpy(dst + pos + ECFS_TAG1_OFF_ENC_KEY, enc, enc_len);
+	*used = pos + ECFS_TAG1_BODY_FIXED + enc_len;
+out:
+	if (err && err != -EINVAL)
+		pr_err_ratelimited("wrapping a file key with public key %s: %s (%d)\n",
+				   mk->sig, ecfs_msg_why(err), err);
+	kfree_sensitive(reply);
+	return err;
+}
+
+/*
+ * Have ecryptfsd unwrap the FEK of a tag 1 packet body (@b, @len bytes)
+ * with the private key it names (tag 64, answered by tag 65).
+ * -EINVAL: malformed packet; -ENOKEY: no such key; others: the daemon.
+ */
+static int ecfs_try_tag1(struct ecfs_sb_info *sbi, const u8 *b, size_t len,
+			 struct ecfs_crypt *cs)
+{
+	char sig[ECFS_SIG_SIZE_HEX + 1];
+	struct ecfs_message *reply = NULL;
+	size_t enc_len, pos = 0, blob_len, reply_size, n;
+	struct ecfs_mount_key *mk;
+	struct key *key = NULL;
+	const char *cipher;
+	const u8 *blob;
+	unsigned int fek_len;
+	u8 *req;
+	int err;
+
+	if (len < ECFS_TAG1_BODY_FIXED || b[ECFS_TAG1_OFF_VERSION] !=
+	    ECFS_TAG1_VERSION)
+		return -EINVAL;
+	enc_len = len - ECFS_TAG1_BODY_FIXED;
+	if (enc_len > ECFS_TAG1_MAX_ENC_KEY)
+		return -EINVAL;
+	bin2hex(sig, b + ECFS_TAG1_OFF_KEY_ID, ECFS_SIG_SIZE);
+	sig[ECFS_SIG_SIZE_HEX] = '\0';
+
+	/* Only a private-key token of that signature can unwrap it. */
+	list_for_each_entry(mk, &sbi->keys, list) {
+		if (!strcmp(mk->sig, sig)) {
+			key = key_get(mk->key);
+			break;
+		}
+	}
+	if (!key) {
+		if (sbi->flags & ECFS_MNT_AUTH_TOK_ONLY)
+			return -ENOKEY;
+		key = ecfs_lookup_key(sig, true);
+		if (IS_ERR(key))
+			return PTR_ERR(key);
+	}
+	err = ecfs_key_type(key);
+	key_put(key);
+	if (err < 0)
+		return err;
+	if (err != ECFS_TOKEN_PRIVATE_KEY)
+		return -ENOKEY;
+
+	req = kmalloc(ECFS_MSG_MAX_REQUEST_DATA, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	req[pos++] = ECFS_TAG_64;
+	req[pos++] = ECFS_SIG_SIZE_HEX;
+	memcpy(req + pos, sig, ECFS_SIG_SIZE_HEX);
+	pos += ECFS_SIG_SIZE_HEX;
+	err = ecfs_write_pkt_len(req + pos, ECFS_MSG_MAX_REQUEST_DATA - pos,
+				 enc_len, &n);
+	if (err)
+		goto out;
+	pos += n;
+	memcpy(req + pos, b + ECFS_TAG1_OFF_ENC_KEY, enc_len);
+	pos += enc_len;
+	err = ecfs_msg_request(req, pos, &reply, &reply_size);
+	if (err)
+		goto out;
+	err = ecfs_parse_reply(reply, ECFS_TAG_65, &blob, &blob_len);
+	if (err)
+		goto out;
+	err = -EINVAL;
+	if (blob_len < ECFS_FEK_BLOB_OVERHEAD ||
+	    blob_len > ECFS_FEK_BLOB_MAX)
+		goto out;
+	fek_len = blob_len - ECFS_FEK_BLOB_OVERHEAD;
+	if (get_unaligned_be16(blob + 1 + fek_len) !=
+	    ecfs_fek_sum(blob + 1, fek_len))
+		goto out;
+	cipher = ecfs_cipher_name(blob[0]);
+	if (!cipher || ecfs_rfc2440_code(cipher, fek_len) != blob[0])
+		goto out;
+	strscpy(cs->cipher, cipher, sizeof(cs->cipher));
+	cs->key_size = fek_len;
+	memcpy(cs->key, blob + 1, fek_len);
+	err = 0;
+out:
+	if (err)
+		pr_err_ratelimited("unwrapping a file key with private key %s: %s (%d)\n",
+				   sig, ecfs_msg_why(err), err);
+	/* A daemon's failure must not read as a malformed file. */
+	if (err == -EINVAL)
+		err = -EKEYREJECTED;
+	kfree_sensitive(req);
+	kfree_sensitive(reply);
+	return err;
+}
+
 /* Append one tag 3 and one tag 11 packet for @mk at @dst. */
 static int ecfs_write_key_group(struct ecfs_sb_info *sbi, u8 *dst,
 				size_t avail, size_t *used,
@@ -230,6 +490,9 @@ static int ecfs_write_key_group(struct ecfs_sb_info *sbi, u8 *dst,
 	u8 *b;
 	int err;
 
+	err = ecfs_key_type(mk->key);
+	if (err == ECFS_TOKEN_PRIVATE_KEY)
+		return ecfs_write_tag1(dst, avail, used, cs, mk);
 	wb = kzalloc(sizeof(*wb), GFP_KERNEL);
 	if (!wb)
 		return -ENOMEM;
@@ -619,10 +882,17 @@ static int ecfs_parse_packets(struct ecfs_sb_info *sbi, const u8 *p,
 		nr_packets++;
 		pos = start + len;
 		if (tag == ECFS_TAG_1) {
-			/* Public-key packets need the daemon: not yet. */
-			if (len < ECFS_TAG1_BODY_FIXED)
+			if (len < ECFS_TAG1_BODY_FIXED ||
+			    p[start + ECFS_TAG1_OFF_VERSION] != ECFS_TAG1_VERSION ||
+			    len - ECFS_TAG1_BODY_FIXED > ECFS_TAG1_MAX_ENC_KEY)
 				return -EINVAL;
-			result = result == -ENOKEY ? -EOPNOTSUPP : result;
+			if (result == 0)
+				continue;
+			err = ecfs_try_tag1(sbi, p + start, len, cs);
+			if (!err)
+				result = 0;
+			else if (err != -ENOKEY && result == -ENOKEY)
+				result = err;
 			continue;
 		}
 		if (ecfs_parse_tag3(p + start, len, &t))

@@ -94,3 +94,16 @@ ssize_t ecfs_write_lower(struct inode *inode, const void *buf, size_t len,
 		return ret;
 	return ret == len ? 0 : -ENOSPC;
 }
+
+/*
+ * FIBMAP: the lower file's mapping of the same block number, as upstream
+ * answers it (the header offset is not applied); 0 when unmapped.
+ */
+sector_t ecfs_bmap(struct address_space *mapping, sector_t block)
+{
+	struct inode *lower = ecfs_lower_inode(mapping->host);
+
+	if (bmap(lower, &block))
+		return 0;
+	return block;
+}

@@ -507,9 +507,15 @@ static int __init ecfs_init(void)
 		goto err_crypto;
 	}
 #endif
-	err = ecfs_sysfs_init();
+	err = ecfs_messaging_init();
 	if (err)
 		goto err_crypto;
+	err = ecfs_miscdev_init();
+	if (err)
+		goto err_messaging;
+	err = ecfs_sysfs_init();
+	if (err)
+		goto err_miscdev;
 	err = register_filesystem(&ecfs_fs_type);
 	if (err)
 		goto err_sysfs;
@@ -517,6 +523,10 @@ static int __init ecfs_init(void)
 
 err_sysfs:
 	ecfs_sysfs_exit();
+err_miscdev:
+	ecfs_miscdev_exit();
+err_messaging:
+	ecfs_messaging_exit();
 err_crypto:
 	ecfs_crypto_teardown();
 err_cred:
@@ -530,6 +540,8 @@ static void __exit ecfs_exit(void)
 {
 	unregister_filesystem(&ecfs_fs_type);
 	ecfs_sysfs_exit();
+	ecfs_miscdev_exit();
+	ecfs_messaging_exit();
 	ecfs_crypto_teardown();
 	put_cred(ecfs_kernel_cred);
 	ecfs_destroy_caches();

@@ -322,6 +322,7 @@ const struct address_space_operations ecfs_aops = {
 	.writepage	= ecfs_writepage,
 	.dirty_folio	= filemap_dirty_folio,
 	.migrate_folio	= filemap_migrate_folio,
+	.bmap		= ecfs_bmap,
 };
 
 /*

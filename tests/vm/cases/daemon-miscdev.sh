@@ -1,0 +1,196 @@
+# rig: kernels=6.1,6.12 modules=ours
+# Our module's /dev/ecryptfs beyond upstream's behaviour, in one boot:
+#   1. version 375, version_str by name; rmmod refused with a daemon attached;
+#   2. Debian's ecryptfsd registers on our device, answers an unknown key
+#      with an error (EIO at once), QUITs on SIGTERM, and ours then registers;
+#   3. 200 creates in parallel on a public-key mount (more than the 32
+#      contexts), all readable after a remount;
+#   4. the daemon killed during 200 parallel creates: every caller fails
+#      within a second or two (not the 20 s timeout), no file is left that
+#      does not read back whole, a restarted daemon serves at once;
+#   5. a second user's client forging replies for root's pending request,
+#      and a second opener of root's euid: refused, root's request unharmed;
+#   6. a hostile client writing malformed frames for a fixed time while
+#      root's daemon serves creates: every frame refused, no WARN.
+. "$RIG_SRC/tests/vm/lib.sh"
+rig_reload_ecryptfs ecryptfs_message_wait_timeout=20
+export HOME=/root
+now_ms() { date +%s%3N; }
+start_daemon() {
+	rm -f /run/ecryptfsd.pid
+	ecryptfsd -p /run/ecryptfsd.pid
+	for _ in $(seq 100); do [ -s /run/ecryptfsd.pid ] && return 0; sleep 0.1; done
+	rig_fail "ecryptfsd did not start"
+}
+stop_daemon() {
+	local pid
+	pid=$(cat /run/ecryptfsd.pid)
+	kill -TERM "$pid"
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	rig_fail "ecryptfsd did not exit on SIGTERM"
+}
+opts="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
+mnt() { mount -t ecryptfs lower upper -o "key=openssl:keyfile=$RIG_WORK/key.pem,$opts" </dev/null; }
+H="$RIG_SRC/tests/vm/miscdev-client.py"
+
+# 1. What the module says about itself.
+rig_expect_eq "version" 375 "$(cat /sys/fs/ecryptfs/version)"
+grep -qx pubkey /sys/fs/ecryptfs/version_str || rig_fail "version_str lacks pubkey"
+grep -qx "messaging through /dev/ecryptfs" /sys/fs/ecryptfs/version_str ||
+	rig_fail "version_str lacks messaging"
+[ -c /dev/ecryptfs ] || rig_fail "/dev/ecryptfs missing"
+
+mkdir lower upper
+mount -t tmpfs tmpfs lower
+# 2048 bits: every open below is an RSA private-key operation under TCG.
+ecryptfs-generate-key openssl --keyfile "$RIG_WORK/key.pem" --bits 2048 > /dev/null
+
+# 2. Upstream's daemon on our device.
+deb=$(rig_debian ecryptfsd)
+"$deb" -f > deb.log 2>&1 &
+dpid=$!
+for _ in $(seq 50); do
+	grep -q ' ecryptfsd$\|ecryptfsd' /proc/$dpid/comm 2>/dev/null && [ -n "$(ls -l /proc/$dpid/fd 2>/dev/null | grep ecryptfs)" ] && break
+	sleep 0.1
+done
+ls -l /proc/$dpid/fd | grep -q /dev/ecryptfs || { cat deb.log; rig_fail "Debian's ecryptfsd did not open /dev/ecryptfs"; }
+if rmmod ecryptfs 2>err; then rig_fail "rmmod succeeded with a daemon attached"; fi
+rc=0
+ecryptfsd -f 2>err || rc=$?
+rig_expect_eq "our daemon next to Debian's (same euid)" 3 "$rc"
+grep -q "another ecryptfsd already serves user 0" err || rig_fail "unclear message: $(cat err)"
+# Our token names our key module; Debian's daemon cannot use it and must say so.
+mnt
+t0=$(now_ms)
+if ( echo x > upper/deb ) 2>err; then rig_fail "Debian's daemon wrapped a key for our key module"; fi
+dt=$(( $(now_ms) - t0 ))
+rig_log "create answered by Debian's daemon with an error in $dt ms: $(cat err)"
+[ "$dt" -lt 10000 ] || rig_fail "Debian's daemon did not answer (took $dt ms, timeout 20 s)"
+[ -e lower/deb ] && rig_fail "failed create left a lower file"
+kill -TERM "$dpid"
+wait "$dpid" || true
+umount upper
+
+# 3. 200 parallel creates, more than the context pool.  One directory
+# each: creates in one directory take turns on the lower directory's lock.
+start_daemon
+mnt
+head -c 2000 /dev/urandom > seed
+for i in $(seq 200); do mkdir "upper/p$i" "upper/k$i"; done
+t0=$(now_ms)
+for i in $(seq 200); do
+	{ cat seed; echo "$i"; } > "upper/p$i/f" &
+done
+fails=0
+for j in $(jobs -p); do wait "$j" || fails=$((fails + 1)); done
+rig_log "200 parallel creates in $(( $(now_ms) - t0 )) ms"
+rig_expect_eq "failed parallel creates" 0 "$fails"
+umount upper
+mnt
+# Read back by 8 readers at once (each open is an unwrap by the daemon).
+for r in 0 1 2 3 4 5 6 7; do
+	( for i in $(seq $((r + 1)) 8 200); do
+		[ "$(tail -n1 "upper/p$i/f")" = "$i" ] || { echo "p$i does not read back" >&2; exit 1; }
+	  done ) &
+done
+fails=0
+for j in $(jobs -p); do wait "$j" || fails=$((fails + 1)); done
+rig_expect_eq "readers that found a bad file" 0 "$fails"
+umount upper
+
+# 4. Kill the daemon in the middle of 200 parallel creates.
+mnt
+mkdir -p "$RIG_WORK/st"
+dpid=$(cat /run/ecryptfsd.pid)
+for i in $(seq 200); do
+	( t0=$(now_ms); rc=0; { cat seed; echo "$i"; } > "upper/k$i/f" 2>/dev/null || rc=$?
+	  echo "$rc $t0 $(now_ms)" > "$RIG_WORK/st/$i" ) &
+	# Half of them are under way when the daemon dies.
+	if [ "$i" = 100 ]; then
+		kill -KILL "$dpid"
+		tk=$(now_ms)
+	fi
+done
+for j in $(jobs -p); do wait "$j" || true; done
+tdone=$(now_ms)
+# How long each failed caller waited after the daemon was gone: from the
+# kill, or from its own start if it started later.
+failed=0 worst=0
+for i in $(seq 200); do
+	read -r rc ts te < "$RIG_WORK/st/$i"
+	[ "$rc" = 0 ] && continue
+	failed=$((failed + 1))
+	from=$tk
+	[ "$ts" -gt "$tk" ] && from=$ts
+	[ $(( te - from )) -gt "$worst" ] && worst=$(( te - from ))
+done
+rig_log "daemon killed: $failed of 200 creates failed, each within $worst ms of the daemon's death (timeout 20 s); all done $(( tdone - tk )) ms after the kill"
+[ "$failed" -gt 0 ] || rig_fail "killing the daemon failed no create"
+[ "$worst" -lt 2500 ] || rig_fail "a caller failed $worst ms after the daemon died"
+start_daemon
+t0=$(now_ms)
+echo after > upper/after
+rig_log "first create after the restart took $(( $(now_ms) - t0 )) ms"
+umount upper
+mnt
+for r in 0 1 2 3 4 5 6 7; do
+	( for i in $(seq $((r + 1)) 8 200); do
+		[ -e "upper/k$i/f" ] || continue
+		[ "$(tail -n1 "upper/k$i/f")" = "$i" ] || { echo "k$i exists but does not read back" >&2; exit 1; }
+		cmp -s -n 2000 seed "upper/k$i/f" || { echo "k$i reads back damaged" >&2; exit 1; }
+	  done ) &
+done
+fails=0
+for j in $(jobs -p); do wait "$j" || fails=$((fails + 1)); done
+rig_expect_eq "readers that found a damaged file" 0 "$fails"
+rig_expect_eq "file created after the restart" after "$(cat upper/after)"
+umount upper
+
+# 5. Forged replies: root's request is held by a client that answers late.
+# (mount.ecryptfs wants a running ecryptfsd: mount first, then swap.)
+mnt
+stop_daemon
+id ecfsuser >/dev/null 2>&1 || useradd -M -N -g ecryptfs ecfsuser
+chgrp ecryptfs /dev/ecryptfs
+chmod 0660 /dev/ecryptfs
+python3 "$H" holder "$RIG_WORK/req" 3 > holder.log 2>&1 &
+hpid=$!
+for _ in $(seq 50); do ls -l /proc/$hpid/fd 2>/dev/null | grep -q /dev/ecryptfs && break; sleep 0.1; done
+( echo forged > upper/forged ) 2> forged.err &
+cpid=$!
+for _ in $(seq 100); do [ -s "$RIG_WORK/req" ] && break; sleep 0.1; done
+[ -s "$RIG_WORK/req" ] || { cat holder.log; rig_fail "holder saw no request"; }
+# Another user's daemon cannot answer root's request, whatever it guesses.
+setpriv --reuid=ecfsuser --regid=ecryptfs --clear-groups python3 "$H" forge "$RIG_WORK/req" ||
+	rig_fail "a forged reply from another user's daemon was accepted"
+# A second opener with root's euid is refused as upstream does it.
+python3 "$H" second-open || rig_fail "second open by the same euid was not refused with EINVAL"
+wait "$cpid" && rig_fail "create succeeded: the holder only sends an error reply"
+cat forged.err
+wait "$hpid" || { cat holder.log; rig_fail "holder: $(tail -n1 holder.log)"; }
+cat holder.log
+[ -e lower/forged ] && rig_fail "refused create left a lower file"
+umount upper
+
+# 6. A hostile client (another user) writes malformed frames for 8 s while
+# root's daemon serves creates.
+start_daemon
+mnt
+setpriv --reuid=ecfsuser --regid=ecryptfs --clear-groups python3 "$H" hostile 8 > hostile.log 2>&1 &
+xpid=$!
+n=0
+t0=$(now_ms)
+while [ $(( $(now_ms) - t0 )) -lt 8000 ]; do
+	n=$((n + 1))
+	echo "$n" > "upper/h$n" || rig_fail "create $n failed during the hostile client's run"
+done
+wait "$xpid" || { cat hostile.log; rig_fail "hostile client: a bad frame was accepted"; }
+cat hostile.log
+rig_log "$n creates served during the hostile run"
+umount upper
+mnt
+rig_expect_eq "last file during the hostile run" "$n" "$(cat "upper/h$n")"
+umount upper
+stop_daemon
+rmmod ecryptfs || rig_fail "rmmod failed after the daemon left"
+rig_load_ecryptfs
