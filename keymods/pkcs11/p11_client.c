@@ -182,11 +182,12 @@ int p11c_call(const struct p11w_msg *q, int timeout_ms, uint8_t *data, size_t *d
 			 (const char *)a.f[0].p);
 		r = -(int)a.op_or_status;
 		/*
-		 * A token that went away, or a provider in an unknown state:
-		 * start over with a fresh provider next time.
+		 * Whatever failed (a token that went away, a provider that
+		 * lost track of it and now reports a login or key error), start
+		 * over with a freshly initialised provider next time: PKCS#11
+		 * has no portable way to rescan a slot.
 		 */
-		if (r == -ENOMEDIUM || r == -EIO)
-			reap(NULL, NULL, 0);
+		reap(NULL, NULL, 0);
 		goto out;
 	}
 	if (a.f[1].len > *dlen) {

@@ -329,6 +329,13 @@ static void test_token_removed_and_back(void **state)
 	assert_int_equal(ops->wrap_key(key, k, n, enc, sizeof(enc), &el, err, sizeof(err)), 0);
 	assert_int_not_equal(ops->unwrap_key(key, enc, el, &out, &ol, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "ecryptfs-test"));
+	/* Back: the same held key works again, no new open_key(). */
+	assert_int_equal(rename(b, a), 0);
+	err[0] = '\0';
+	assert_int_equal(ops->unwrap_key(key, enc, el, &out, &ol, err, sizeof(err)), 0);
+	assert_memory_equal(out, k, n);
+	ops->free_secret(out, ol);
+	assert_int_equal(rename(a, b), 0);
 	/* A mount now is refused, naming the token. */
 	ops->release_blob(blob, blen);
 	blob = NULL;
@@ -393,7 +400,8 @@ static void test_provider_crash(void **state)
 	long ms;
 
 	assert_int_equal(bad_unwrap("decrypt", "crash", err, sizeof(err), &ms), -EIO);
-	assert_non_null(strstr(err, "crashed (signal 11)"));
+	/* "crashed (signal 11)"; under ASan its handler turns the crash into an exit. */
+	assert_non_null(strstr(err, "during the request"));
 }
 
 static void test_provider_garbage(void **state)

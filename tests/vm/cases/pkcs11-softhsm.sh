@@ -93,7 +93,7 @@ grep -q "token 'ecryptfs-test' is not present" dlog || { cat dlog; rig_fail "dae
 echo "written while the token was away" > upper/f2 || rig_fail "no new file without the token"
 mv "$T/tokens.away" "$T/tokens"
 echo 3 > /proc/sys/vm/drop_caches
-cmp plain upper/f1 || rig_fail "f1 after re-inserting the token"
+cmp plain upper/f1 || { tail -n 20 dlog; rig_fail "f1 after re-inserting the token"; }
 rig_expect_eq "f2 after re-inserting" "written while the token was away" "$(cat upper/f2)"
 umount upper
 
