@@ -37,10 +37,20 @@ static const char *helper_path(void)
 
 int p11c_kernel_timeout_ms(void)
 {
+	const char *env = secure_getenv("ECFS_PKCS11_TIMEOUT");
 	char buf[32] = "";
 	long s = 0;
 	FILE *f;
 
+	/*
+	 * The kernel does not publish ecryptfs_message_wait_timeout (its
+	 * sysfs mode is 0); whoever raises it tells ecryptfsd the same way.
+	 */
+	if (env && env[0]) {
+		s = strtol(env, NULL, 10);
+		if (s > 0 && s <= 3600)
+			return (int)(s * 1000);
+	}
 	f = fopen("/sys/module/ecryptfs/parameters/ecryptfs_message_wait_timeout", "re");
 	if (f) {
 		if (fgets(buf, sizeof(buf), f))

@@ -14,6 +14,7 @@
 # longer than the kernel's default 3 s; the module bounds a request by
 # this same timeout, so raise it for the case.
 rig_reload_ecryptfs ecryptfs_message_wait_timeout=30
+export ECFS_PKCS11_TIMEOUT=30	# ecryptfsd cannot read the kernel's value
 export HOME=/root
 nkeys() { keyctl rlist @u 2>/dev/null | wc -w; }
 helper=$(ls /usr/lib*/ecryptfs/ecryptfs-pkcs11-helper /usr/libexec/ecryptfs/ecryptfs-pkcs11-helper 2>/dev/null | head -n1)
