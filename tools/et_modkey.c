@@ -210,8 +210,8 @@ int et_modkey_handoff(const char *prog, struct et_modkey *mk)
 		return rc;
 	}
 	if (status) {
-		fprintf(stderr, "%s: ecryptfsd could not unlock key %s: %s\n", prog, mk->sig,
-			strerror((int)status));
+		fprintf(stderr, "%s: ecryptfsd could not unlock key %s: %s (ecryptfsd's log says why)\n",
+			prog, mk->sig, strerror((int)status));
 		return -(int)status;
 	}
 	et_secret_free(&mk->pass);

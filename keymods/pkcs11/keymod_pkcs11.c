@@ -54,8 +54,11 @@
 #define KP_MAX_ID		1024
 #define KP_MAX_CERT		8192
 #define KP_MAX_PIN		255
-/* Mount-time requests may wait for a PIN pad or a slow token. */
-#define KP_CHECK_TIMEOUT_MS	30000
+/*
+ * Mount-time requests may wait for a PIN pad or a slow token; shorter than
+ * the mount helper's 30 s handoff timeout so that it gets our answer.
+ */
+#define KP_CHECK_TIMEOUT_MS	25000
 
 /* A key opened with a PIN handed to ecryptfsd: all of it in locked memory. */
 struct kp_key {

@@ -37,10 +37,20 @@ static const char *helper_path(void)
 
 int p11c_kernel_timeout_ms(void)
 {
+	const char *env = secure_getenv("ECFS_PKCS11_TIMEOUT");
 	char buf[32] = "";
 	long s = 0;
 	FILE *f;
 
+	/*
+	 * The kernel does not publish ecryptfs_message_wait_timeout (its
+	 * sysfs mode is 0); whoever raises it tells ecryptfsd the same way.
+	 */
+	if (env && env[0]) {
+		s = strtol(env, NULL, 10);
+		if (s > 0 && s <= 3600)
+			return (int)(s * 1000);
+	}
 	f = fopen("/sys/module/ecryptfs/parameters/ecryptfs_message_wait_timeout", "re");
 	if (f) {
 		if (fgets(buf, sizeof(buf), f))
@@ -182,11 +192,12 @@ int p11c_call(const struct p11w_msg *q, int timeout_ms, uint8_t *data, size_t *d
 			 (const char *)a.f[0].p);
 		r = -(int)a.op_or_status;
 		/*
-		 * A token that went away, or a provider in an unknown state:
-		 * start over with a fresh provider next time.
+		 * Whatever failed (a token that went away, a provider that
+		 * lost track of it and now reports a login or key error), start
+		 * over with a freshly initialised provider next time: PKCS#11
+		 * has no portable way to rescan a slot.
 		 */
-		if (r == -ENOMEDIUM || r == -EIO)
-			reap(NULL, NULL, 0);
+		reap(NULL, NULL, 0);
 		goto out;
 	}
 	if (a.f[1].len > *dlen) {

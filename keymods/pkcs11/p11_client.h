@@ -27,7 +27,11 @@ int p11c_call(const struct p11w_msg *q, int timeout_ms, uint8_t *data, size_t *d
 /* Stop the helper (it wipes its PIN cache by exiting). */
 void p11c_stop(void);
 
-/* Milliseconds the kernel waits for ecryptfsd (its message timeout). */
+/*
+ * Milliseconds the kernel waits for ecryptfsd: ECFS_PKCS11_TIMEOUT
+ * (seconds) in the environment, else the module parameter if the kernel
+ * shows it, else the kernel's default 3 s.
+ */
 int p11c_kernel_timeout_ms(void);
 
 #endif /* P11_CLIENT_H */

@@ -173,7 +173,7 @@ static int conf_parse(char *buf, struct ph_prov *prov, int *nprov, const char *p
 		if (!strcmp(tok, "pkcs11-provider")) {
 			if (*nprov == PH_MAX_PROVIDERS) {
 				snprintf(ph_conf_err, sizeof(ph_conf_err),
-					 "%s: more than %d providers", path, PH_MAX_PROVIDERS);
+					 "%.120s: more than %d providers", path, PH_MAX_PROVIDERS);
 				return -EINVAL;
 			}
 			cur = &prov[(*nprov)++];
@@ -189,7 +189,7 @@ static int conf_parse(char *buf, struct ph_prov *prov, int *nprov, const char *p
 			continue;	/* upstream never used it either */
 		if (!cur) {
 			snprintf(ph_conf_err, sizeof(ph_conf_err),
-				 "%s: '%s' outside a pkcs11-provider entry", path, tok);
+				 "%.120s: '%.40s' outside a pkcs11-provider entry", path, tok);
 			return -EINVAL;
 		}
 		if (!strcmp(tok, "name")) {
@@ -197,7 +197,7 @@ static int conf_parse(char *buf, struct ph_prov *prov, int *nprov, const char *p
 		} else if (!strcmp(tok, "library")) {
 			if (v[0] != '/') {
 				snprintf(ph_conf_err, sizeof(ph_conf_err),
-					 "%s: library= needs an absolute path", path);
+					 "%.120s: library= needs an absolute path", path);
 				return -EINVAL;
 			}
 			snprintf(cur->library, sizeof(cur->library), "%s", v);
@@ -211,13 +211,13 @@ static int conf_parse(char *buf, struct ph_prov *prov, int *nprov, const char *p
 			if (parse_hex(v, &cur->private_mask))
 				goto bad;
 		} else {
-			snprintf(ph_conf_err, sizeof(ph_conf_err), "%s: unknown entry '%s'", path,
+			snprintf(ph_conf_err, sizeof(ph_conf_err), "%.120s: unknown entry '%.40s'", path,
 				 tok);
 			return -EINVAL;
 		}
 		continue;
 bad:
-		snprintf(ph_conf_err, sizeof(ph_conf_err), "%s: %s= needs a hex number", path, tok);
+		snprintf(ph_conf_err, sizeof(ph_conf_err), "%.120s: %.40s= needs a hex number", path, tok);
 		return -EINVAL;
 	}
 	return 0;
@@ -245,7 +245,7 @@ static int conf_read(char *path, size_t pathsz, char *buf, size_t cap)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		snprintf(ph_conf_err, sizeof(ph_conf_err),
-			 "no PKCS#11 provider configured: cannot read %s (%s); see ecryptfsrc.pkcs11(5)",
+			 "no PKCS#11 provider configured: cannot read %.120s (%.40s); see ecryptfsrc.pkcs11(5)",
 			 path, strerror(errno));
 		return -ENOENT;
 	}
@@ -253,7 +253,7 @@ static int conf_read(char *path, size_t pathsz, char *buf, size_t cap)
 		len += (size_t)n;
 	close(fd);
 	if (n < 0 || len == cap - 1) {
-		snprintf(ph_conf_err, sizeof(ph_conf_err), "%s: unreadable or too large", path);
+		snprintf(ph_conf_err, sizeof(ph_conf_err), "%.120s: unreadable or too large", path);
 		return -EINVAL;
 	}
 	buf[len] = '\0';

@@ -329,6 +329,13 @@ static void test_token_removed_and_back(void **state)
 	assert_int_equal(ops->wrap_key(key, k, n, enc, sizeof(enc), &el, err, sizeof(err)), 0);
 	assert_int_not_equal(ops->unwrap_key(key, enc, el, &out, &ol, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "ecryptfs-test"));
+	/* Back: the same held key works again, no new open_key(). */
+	assert_int_equal(rename(b, a), 0);
+	err[0] = '\0';
+	assert_int_equal(ops->unwrap_key(key, enc, el, &out, &ol, err, sizeof(err)), 0);
+	assert_memory_equal(out, k, n);
+	ops->free_secret(out, ol);
+	assert_int_equal(rename(a, b), 0);
 	/* A mount now is refused, naming the token. */
 	ops->release_blob(blob, blen);
 	blob = NULL;
@@ -372,6 +379,7 @@ static int bad_unwrap(const char *at, const char *mode, char *err, size_t errlen
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	assert_null(out);
+	unsetenv("ECFS_PKCS11_TIMEOUT");
 	/* A healthy provider again: the same held key works, no remount. */
 	unsetenv("P11BAD_AT");
 	p11c_stop();
@@ -393,7 +401,8 @@ static void test_provider_crash(void **state)
 	long ms;
 
 	assert_int_equal(bad_unwrap("decrypt", "crash", err, sizeof(err), &ms), -EIO);
-	assert_non_null(strstr(err, "crashed (signal 11)"));
+	/* "crashed (signal 11)"; under ASan its handler turns the crash into an exit. */
+	assert_non_null(strstr(err, "during the request"));
 }
 
 static void test_provider_garbage(void **state)
@@ -410,11 +419,17 @@ static void test_provider_hang(void **state)
 	char err[512] = "";
 	long ms;
 
+	/* The kernel's default 3 s ... */
+	assert_int_equal(p11c_kernel_timeout_ms(), 3000);
 	assert_int_equal(bad_unwrap("decrypt", "hang", err, sizeof(err), &ms), -ETIMEDOUT);
-	assert_non_null(strstr(err, "did not answer"));
-	/* Bounded by the kernel's message timeout (3 s unless the module says otherwise). */
-	assert_true(ms >= p11c_kernel_timeout_ms() - 100);
-	assert_true(ms < p11c_kernel_timeout_ms() + 5000);
+	assert_non_null(strstr(err, "did not answer within 3000 ms"));
+	assert_true(ms >= 2900 && ms < 3000 + 5000);
+	/* ... or what ECFS_PKCS11_TIMEOUT says the kernel was told. */
+	setenv("ECFS_PKCS11_TIMEOUT", "2", 1);
+	assert_int_equal(p11c_kernel_timeout_ms(), 2000);
+	assert_int_equal(bad_unwrap("decrypt", "hang", err, sizeof(err), &ms), -ETIMEDOUT);
+	assert_non_null(strstr(err, "did not answer within 2000 ms"));
+	assert_true(ms >= 1900 && ms < 2000 + 5000);
 }
 
 static void test_no_provider_configured(void **state)

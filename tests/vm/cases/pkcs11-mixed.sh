@@ -5,6 +5,7 @@
 . "$RIG_SRC/tests/vm/lib.sh"
 # A fresh provider process under TCG needs more than the default 3 s.
 rig_reload_ecryptfs ecryptfs_message_wait_timeout=30
+export ECFS_PKCS11_TIMEOUT=30	# ecryptfsd cannot read the kernel's value
 export HOME=/root
 nkeys() { keyctl rlist @u 2>/dev/null | wc -w; }
 helper=$(ls /usr/libexec/ecryptfs/ecryptfs-pkcs11-helper /usr/lib*/ecryptfs/ecryptfs-pkcs11-helper 2>/dev/null | head -n1)

@@ -14,6 +14,7 @@
 # longer than the kernel's default 3 s; the module bounds a request by
 # this same timeout, so raise it for the case.
 rig_reload_ecryptfs ecryptfs_message_wait_timeout=30
+export ECFS_PKCS11_TIMEOUT=30	# ecryptfsd cannot read the kernel's value
 export HOME=/root
 nkeys() { keyctl rlist @u 2>/dev/null | wc -w; }
 helper=$(ls /usr/lib*/ecryptfs/ecryptfs-pkcs11-helper /usr/libexec/ecryptfs/ecryptfs-pkcs11-helper 2>/dev/null | head -n1)
@@ -93,7 +94,7 @@ grep -q "token 'ecryptfs-test' is not present" dlog || { cat dlog; rig_fail "dae
 echo "written while the token was away" > upper/f2 || rig_fail "no new file without the token"
 mv "$T/tokens.away" "$T/tokens"
 echo 3 > /proc/sys/vm/drop_caches
-cmp plain upper/f1 || rig_fail "f1 after re-inserting the token"
+cmp plain upper/f1 || { tail -n 20 dlog; rig_fail "f1 after re-inserting the token"; }
 rig_expect_eq "f2 after re-inserting" "written while the token was away" "$(cat upper/f2)"
 umount upper
 
