@@ -36,6 +36,8 @@ priv_pam_service() {
 # services ecfs-ours and ecfs-debian, and our setuid helper in place.
 priv_setup_guest() {
 	grep -q ' /home tmpfs ' /proc/mounts || mount -t tmpfs -o mode=0755 tmpfs /home
+	# Session counters of an earlier case's users (uids are reused).
+	rm -rf /run/ecryptfs
 	mkdir -p /dev/shm
 	grep -q ' /dev/shm ' /proc/mounts || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 	priv_pam_file /etc/pam.d/ecfs-ours pam_ecryptfs.so
@@ -48,10 +50,16 @@ priv_setup_guest() {
 	command -v pamtester >/dev/null || rig_fail "pamtester is not installed (scripts/deps.sh vm)"
 }
 
-# priv_useradd NAME PASSWORD: a user in the ecryptfs group with a password.
+# priv_useradd NAME PASSWORD [empty]: a user in the ecryptfs group with a
+# password (replacing one left by an earlier case); "empty" leaves the home
+# without /etc/skel's files, as adduser has it when it calls setup -b.
 priv_useradd() {
+	userdel -f "$1" 2>/dev/null || true
+	rm -rf "/home/$1" "/home/.ecryptfs/$1"
 	useradd -m -G ecryptfs -s /bin/bash "$1"
-	printf '%s:%s\n' "$1" "$2" | chpasswd
+	[ "${3:-}" = empty ] && find "/home/$1" -mindepth 1 -delete
+	# SHA-512 with few rounds: yescrypt costs seconds per login under TCG.
+	printf '%s:%s\n' "$1" "$2" | chpasswd -c SHA512 -s 1000
 }
 
 # priv_as USER CMD...: run as USER (groups too), with USER's environment.

@@ -63,6 +63,8 @@ for i in $(seq 12); do
 done
 kill "$racer"
 wait "$racer" 2>/dev/null || true
+# The racer may have stopped anywhere in its loop: put ~/Private back.
+[ -L "$h/Private" ] && rm "$h/Private"
 [ -d "$h/Private" ] || mv -T "$h/real.tmp" "$h/Private"
 [ -d "$h/Private" ] && [ ! -L "$h/Private" ] || rig_fail "lost ~/Private in the race"
 rm -f "/run/ecryptfs/$(id -u alice)-Private"
@@ -77,7 +79,11 @@ echo /home/mallory/target > "$h/.ecryptfs/Private.mnt"
 refused "you do not own the mount point" priv_as alice "$helper"
 priv_as alice sleep 300 &
 sleeper=$!
-sleep 1
+# /proc/PID turns alice's once the process has exec'd (non-dumpable before).
+for i in $(seq 60); do
+	[ "$(stat -c %U "/proc/$sleeper")" = alice ] && break
+	sleep 0.5
+done
 rig_expect_eq "owner of /proc/$sleeper" alice "$(stat -c %U "/proc/$sleeper")"
 echo "/proc/$sleeper" > "$h/.ecryptfs/Private.mnt"
 refused "file system type 0x9fa0" priv_as alice "$helper"

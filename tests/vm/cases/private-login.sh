@@ -13,6 +13,10 @@ pw1='Login-Pass-1x' pw2='Second-Pass-2y' pw3='Third-Pass-3z'
 priv_useradd alice "$pw1"
 home=/home/alice
 
+# alice's own salt: her keys derive with it, in setup and in PAM (upstream's
+# PAM reads root's ~/.ecryptfsrc and would derive the wrong key).
+printf 'salt=1122334455667788\n' > "$home/.ecryptfsrc"
+chown alice: "$home/.ecryptfsrc"
 # Set up as root for alice (the script re-runs itself as alice).
 printf '%s\n' "$pw1" | ecryptfs-setup-private -u alice -l - > setup.log 2>&1 ||
 	{ cat setup.log; rig_fail "ecryptfs-setup-private failed"; }
@@ -21,7 +25,12 @@ priv_check_layout alice "$home/Private" 2
 rig_expect_eq "nothing mounted after setup" 0 "$(priv_nmounts)"
 rig_expect_eq "no keys left after setup" 0 "$(priv_nkeys alice)"
 
-# Login: auth unwraps and inserts the keys, open_session mounts.
+mp=$(printf '%s\n' "$pw1" | ecryptfs-unwrap-passphrase "$home/.ecryptfs/wrapped-passphrase" -)
+rootsig=$(printf '%s\n' "$mp" | ecryptfs-add-passphrase - | sed -n 's/.*sig \[\([0-9a-f]*\)\].*/\1/p')
+keyctl clear @u
+[ "$rootsig" != "$(head -n1 "$home/.ecryptfs/Private.sig")" ] ||
+	rig_fail "the FEKEK was not derived with alice's own salt"
+# Login: auth unwraps and inserts the keys (alice's salt), open_session mounts.
 priv_login ecfs-ours alice "$pw1"
 priv_mounted "$home/Private" || rig_fail "open_session did not mount ~/Private"
 grep " $home/Private ecryptfs " /proc/mounts | grep -q 'nosuid,nodev' ||
@@ -68,7 +77,6 @@ printf '%s\n%s\n%s\n' "$pw2" "$pw3" "$pw3" | pamtester ecfs-ours alice chauthtok
 priv_unwraps alice "$pw3" || rig_fail "root's password change did not re-wrap"
 if priv_unwraps alice "$pw2"; then rig_fail "the old password still unwraps after root's change"; fi
 # ... or with the mount passphrase, which root may have recorded instead.
-mp=$(printf '%s\n' "$pw3" | ecryptfs-unwrap-passphrase "$home/.ecryptfs/wrapped-passphrase" -)
 printf '%s\n%s\n%s\n' "$mp" "$pw1" "$pw1" | pamtester ecfs-ours alice chauthtok > chauthtok.log 2>&1 ||
 	{ cat chauthtok.log; rig_fail "chauthtok with the mount passphrase failed"; }
 priv_unwraps alice "$pw1" || rig_fail "re-wrap from the mount passphrase failed"
