@@ -50,8 +50,7 @@ int ed_keys_init(struct ed_keys *ks)
 {
 	void *p;
 
-	ks->k = NULL;
-	ks->n = 0;
+	memset(ks, 0, sizeof(*ks));
 	p = mmap(NULL, ED_KEYS_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;
