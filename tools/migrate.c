@@ -674,6 +674,13 @@ static int mg_entry(struct mg_run *r, const char *src_dir, const char *dst_dir,
 		r->failed++;
 		goto out;
 	}
+	/* A name is one path component: never a way out of DIR. */
+	if (strchr(plain, '/') || !strcmp(plain, ".") || !strcmp(plain, "..") || !*plain) {
+		mg_err(r, src, "its name decrypts to \"%s\", which is not a file name; skipped",
+		       plain);
+		r->failed++;
+		goto out;
+	}
 	if (asprintf(&dst, "%s/%s", dst_dir, plain) < 0 ||
 	    asprintf(&rel, "%s%s%s", rel_dir, *rel_dir ? "/" : "", plain) < 0) {
 		rc = -ENOMEM;

@@ -808,6 +808,17 @@ static int rk_open_journal(struct rk_run *r, const char *lower, const char *path
 		fprintf(stderr, PROG ": journal %s: %s\n", path, strerror(errno));
 		goto out;
 	}
+	/* The journal's name must survive a power loss as much as its bytes. */
+	{
+		char *jcopy = strdup(path);
+		int dfd = jcopy ? open(dirname(jcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+		if (dfd >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+		free(jcopy);
+	}
 	if (flock(r->jfd, LOCK_EX | LOCK_NB)) {
 		rc = -errno;
 		fprintf(stderr, PROG ": journal %s is in use by another " PROG "\n", path);

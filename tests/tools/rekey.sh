@@ -271,6 +271,18 @@ if [ $? != 0 ] && grep -q "line 005" "$tmp/typo.err" && [ ! -e "$tmp/rk-typo.pem
 "$dec" --recovery-key "$tmp/rk.pub.pem" "$tmp/rec" "$tmp/recpub" > /dev/null 2> "$tmp/recpub.err"
 [ $? = 2 ] && grep -q "only a public key" "$tmp/recpub.err" && ok ||
 	fail "decrypt with the public half: $(cat "$tmp/recpub.err")"
+# An OpenSSL-key tree (tag 1 packets only, as an OpenSSL or token mount
+# writes them) with the recovery key beside: the recovery key alone opens it.
+cp -a "$tmp/rec" "$tmp/rec-ossl"
+"$rkey" generate --bits 2048 "$tmp/ossl" > /dev/null 2>&1 || fail "generate the OpenSSL key"
+"$rekey" --passphrase-file "$tmp/A" --add-public-key "$tmp/ossl.pub.pem" \
+	--remove-passphrase-file "$tmp/A" "$tmp/rec-ossl" > /dev/null 2> "$tmp/ossl.err" ||
+	fail "OpenSSL-key tree: $(head -3 "$tmp/ossl.err")"
+check_tree "OpenSSL key + recovery key: recovery key alone" "$tmp/rec-ossl" \
+	--recovery-key "$tmp/rk.pem"
+check_tree "OpenSSL key + recovery key: OpenSSL key alone" "$tmp/rec-ossl" \
+	--recovery-key "$tmp/ossl.pem"
+rm -rf "$tmp/rec-ossl"
 # Lost passphrase: rotate to a new passphrase with the recovery key alone.
 "$rekey" --recovery-key "$tmp/rk.pem" --add-passphrase-file "$tmp/C" \
 	--remove-passphrase-file "$tmp/A" "$tmp/rec" > /dev/null 2> "$tmp/rec2.err" ||

@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=upstream,ours
+# rig: kernels=6.1,6.12 modules=upstream
 # Recovery key and key rotation against the module under test: a tree
 # written through a passphrase + recovery-key mount (the recovery key's
 # public half only, served by ecryptfsd) is recovered offline with only the
