@@ -197,7 +197,7 @@ static void pe_wrapped_path(const struct pe_user *u, char *out, size_t size)
 static int pe_add_keys(const char *pw, size_t len, int with_fnek)
 {
 	struct et_derived fekek, fnek;
-	uint8_t salt[ET_SALT_BYTES];
+	uint8_t salt[ECFS_SALT_SIZE];
 	int rc;
 
 	memset(&fekek, 0, sizeof(fekek));
@@ -320,7 +320,7 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	if (pid == 0) {
 		char wrapped[4200], mp[ECFS_WRAP_PASS_BUF];
-		uint8_t salt[ET_SALT_BYTES];
+		uint8_t salt[ECFS_SALT_SIZE];
 		size_t mlen = 0;
 		int version = 0;
 
@@ -432,7 +432,7 @@ static int pe_rewrap_child(const struct pe_user *u, const char *old, const char 
 			   int may_be_mount)
 {
 	char wrapped[4200], mp[ECFS_WRAP_PASS_BUF];
-	uint8_t salt[ET_SALT_BYTES];
+	uint8_t salt[ECFS_SALT_SIZE];
 	size_t mlen = 0;
 	int rc;
 

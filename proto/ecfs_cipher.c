@@ -209,7 +209,7 @@ static int extent_crypt(struct ecfs_extent_ctx *ctx, uint64_t extent, bool encry
 	uint8_t iv[ECFS_CIPHER_IV_BYTES];
 	int rc;
 
-	if (!ctx || !in || !out || (!ctx->have_bc && !(encrypt ? ctx->enc : ctx->dec)))
+	if (!ctx || !in || !out || !(encrypt ? ctx->enc : ctx->dec))
 		return -EINVAL;
 	extent_iv_input(ctx->root_iv, extent, src);
 	MD5(src, sizeof(src), iv);
@@ -233,7 +233,7 @@ int ecfs_extent_decrypt_run(struct ecfs_extent_ctx *ctx, uint64_t first, size_t 
 	size_t bs, done, i, j, k;
 	int rc = 0;
 
-	if (!ctx || (!ctx->have_bc && !ctx->dec) || (n && (!in || !out)))
+	if (!ctx || !ctx->dec || (n && (!in || !out)))
 		return -EINVAL;
 	if (n > (SIZE_MAX - (uintptr_t)in) / ECFS_EXTENT_SIZE ||
 	    n > (SIZE_MAX - (uintptr_t)out) / ECFS_EXTENT_SIZE || n > UINT64_MAX - first)
@@ -241,12 +241,6 @@ int ecfs_extent_decrypt_run(struct ecfs_extent_ctx *ctx, uint64_t first, size_t 
 	if (in != out && (uintptr_t)in < (uintptr_t)out + n * ECFS_EXTENT_SIZE &&
 	    (uintptr_t)out < (uintptr_t)in + n * ECFS_EXTENT_SIZE)
 		return -EINVAL;	/* partly overlapping */
-	if (ctx->have_bc) {
-		for (i = 0; i < n && !rc; i++)
-			rc = extent_crypt(ctx, first + i, false, in + i * ECFS_EXTENT_SIZE,
-					  out + i * ECFS_EXTENT_SIZE);
-		return rc;
-	}
 	bs = ctx->cipher->block_size;
 	for (done = 0; done < n && !rc; done += k) {
 		const uint8_t *bin = in + done * ECFS_EXTENT_SIZE;
@@ -259,7 +253,7 @@ int ecfs_extent_decrypt_run(struct ecfs_extent_ctx *ctx, uint64_t first, size_t 
 			memcpy(saved[i], bin + i * ECFS_EXTENT_SIZE - bs, bs);
 		extent_iv_input(ctx->root_iv, first + done, src);
 		MD5(src, sizeof(src), iv);
-		rc = evp_run(ctx->dec, iv, bin, bout, k * ECFS_EXTENT_SIZE);
+		rc = ctx->be->run(ctx->dec, iv, bin, bout, k * ECFS_EXTENT_SIZE);
 		for (i = 1; i < k && !rc; i++) {
 			uint8_t *p = bout + i * ECFS_EXTENT_SIZE;
 
@@ -274,6 +268,16 @@ int ecfs_extent_decrypt_run(struct ecfs_extent_ctx *ctx, uint64_t first, size_t 
 	return rc;
 }
 
+/* Drops the back end's contexts: no half-keyed context survives. */
+static void extent_ctx_clear(struct ecfs_extent_ctx *ctx)
+{
+	if (ctx->enc)
+		ctx->be->ctx_free(ctx->enc);
+	if (ctx->dec)
+		ctx->be->ctx_free(ctx->dec);
+	OPENSSL_cleanse(ctx, sizeof(*ctx));
+}
+
 int ecfs_extent_ctx_rekey(struct ecfs_extent_ctx *ctx, const struct ecfs_cipher *c,
 			  const uint8_t *fek, size_t key_size)
 {
@@ -282,36 +286,26 @@ int ecfs_extent_ctx_rekey(struct ecfs_extent_ctx *ctx, const struct ecfs_cipher 
 
 	if (!ctx)
 		return -EINVAL;
-	if (!c || !fek)
+	if (!c || !fek) {
 		rc = -EINVAL;
-	else if (!key_acceptable(c, fek, key_size))
+	} else if (!key_acceptable(c, fek, key_size)) {
 		rc = -EKEYREJECTED;
-	else if (ctx->cipher == c && !ctx->have_bc && ctx->enc && ctx->dec &&
-	    (size_t)EVP_CIPHER_CTX_get_key_length(ctx->enc) == key_size) {
+	} else if (ctx->cipher == c && ctx->enc && ctx->dec && ctx->be->ctx_rekey &&
+		   !ctx->be->ctx_rekey(ctx->enc, fek, key_size, true) &&
+		   !ctx->be->ctx_rekey(ctx->dec, fek, key_size, false)) {
 		MD5(fek, key_size, ctx->root_iv);
-		if (EVP_CipherInit_ex2(ctx->enc, NULL, fek, NULL, 1, NULL) &&
-		    EVP_CipherInit_ex2(ctx->dec, NULL, fek, NULL, 0, NULL))
-			return 0;
-		rc = -EIO;
+		return 0;
 	} else {
 		rc = ecfs_extent_ctx_new(&fresh, c, fek, key_size);
 		if (!rc) {
 			/* Swap the insides: the caller's pointer stays valid. */
-			EVP_CIPHER_CTX_free(ctx->enc);
-			EVP_CIPHER_CTX_free(ctx->dec);
-			if (ctx->have_bc)
-				botan_block_cipher_destroy(ctx->bc);
+			extent_ctx_clear(ctx);
 			memcpy(ctx, fresh, sizeof(*ctx));
 			OPENSSL_clear_free(fresh, sizeof(*fresh));
 			return 0;
 		}
 	}
-	/* No half-keyed context: drop the cipher objects. */
-	EVP_CIPHER_CTX_free(ctx->enc);
-	EVP_CIPHER_CTX_free(ctx->dec);
-	if (ctx->have_bc)
-		botan_block_cipher_destroy(ctx->bc);
-	OPENSSL_cleanse(ctx, sizeof(*ctx));
+	extent_ctx_clear(ctx);
 	return rc;
 }
 

@@ -32,6 +32,12 @@ struct ecfs_cb_ops {
 	int (*run)(void *ctx, const uint8_t *iv, const uint8_t *in, uint8_t *out, size_t len);
 	/* Frees the context, wiping its key schedule. */
 	void (*ctx_free)(void *ctx);
+	/*
+	 * Optional: a new key of the same size for an existing context, cheaper
+	 * than a new context (a decryptor worker re-keys per file).  0 or -EIO;
+	 * after -EIO the context must be freed.
+	 */
+	int (*ctx_rekey)(void *ctx, const uint8_t *key, size_t key_size, bool encrypt);
 };
 
 extern const struct ecfs_cb_ops ecfs_cb_openssl;

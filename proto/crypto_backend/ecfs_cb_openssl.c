@@ -177,8 +177,16 @@ static void ossl_ctx_free(void *ctx)
 	EVP_CIPHER_CTX_free(ctx);
 }
 
+static int ossl_ctx_rekey(void *ctx, const uint8_t *key, size_t key_size, bool encrypt)
+{
+	if ((size_t)EVP_CIPHER_CTX_get_key_length(ctx) != key_size)
+		return -EIO;
+	return EVP_CipherInit_ex2(ctx, NULL, key, NULL, encrypt, NULL) ? 0 : -EIO;
+}
+
 const struct ecfs_cb_ops ecfs_cb_openssl = {
 	.ctx_new = ossl_ctx_new,
 	.run = ossl_run,
 	.ctx_free = ossl_ctx_free,
+	.ctx_rekey = ossl_ctx_rekey,
 };
