@@ -68,7 +68,7 @@ static void test_vectors(void **state)
 
 	(void)state;
 	assert_int_equal(ed_pk_sig(pk, sig), 0);
-	ecfs_kdf_sig_to_hex(sig, hex);
+	ecfs_sig_to_hex(sig, hex);
 	slurp("sig.txt", (uint8_t *)want, sizeof(want) - 1);
 	want[16] = '\0';
 	assert_string_equal(hex, want);
