@@ -118,20 +118,13 @@ int ecfs_metadata_decode(const uint8_t *in, size_t in_len, unsigned int opts,
 static int meta_encode_xattr_keys(uint8_t *out, size_t out_len, size_t pos,
 				  const struct ecfs_key_packet *kps, size_t n)
 {
-	size_t i;
-	int rc;
+	int rc = ecfs_keyset_encode_packets(out + pos, out_len - pos, kps, n);
 
-	if (!n)
-		return -ENOKEY;
-	for (i = 0; i < n; i++) {
-		rc = ecfs_keyset_encode_one(out + pos, out_len - pos, &kps[i]);
-		if (rc < 0)
-			return rc;
-		pos += (size_t)rc;
-		if (pos > INT_MAX)
-			return -EMSGSIZE;
-	}
-	return (int)pos;
+	if (rc < 0)
+		return rc;
+	if ((size_t)rc > INT_MAX - pos)
+		return -EMSGSIZE;
+	return (int)(pos + (size_t)rc);
 }
 
 int ecfs_metadata_encode(uint8_t *out, size_t out_len, unsigned int opts,

@@ -102,8 +102,8 @@ int ecfs_keyset_encode_one(uint8_t *out, size_t out_len,
 	}
 }
 
-int ecfs_keyset_encode(uint8_t *out, size_t out_len,
-		       const struct ecfs_key_packet *kps, size_t n)
+int ecfs_keyset_encode_packets(uint8_t *out, size_t out_len,
+			       const struct ecfs_key_packet *kps, size_t n)
 {
 	size_t i, pos = 0;
 	int rc;
@@ -118,6 +118,18 @@ int ecfs_keyset_encode(uint8_t *out, size_t out_len,
 		if (pos > INT_MAX - 1)
 			return -EMSGSIZE;
 	}
+	return (int)pos;
+}
+
+int ecfs_keyset_encode(uint8_t *out, size_t out_len,
+		       const struct ecfs_key_packet *kps, size_t n)
+{
+	int rc = ecfs_keyset_encode_packets(out, out_len, kps, n);
+	size_t pos;
+
+	if (rc < 0)
+		return rc;
+	pos = (size_t)rc;
 	if (pos >= out_len)
 		return -ENOBUFS;
 	out[pos++] = ECFS_KEYSET_END;

@@ -54,6 +54,10 @@ int ecfs_keyset_decode(const uint8_t *in, size_t in_len,
 int ecfs_keyset_encode_one(uint8_t *out, size_t out_len,
 			   const struct ecfs_key_packet *kp);
 
+/* The packets alone, without the 0x00 that ends a set (the xattr form). */
+int ecfs_keyset_encode_packets(uint8_t *out, size_t out_len,
+			       const struct ecfs_key_packet *kps, size_t n);
+
 /*
  * Encodes n >= 1 groups (-ENOKEY for none) and the 0x00 terminator.
  * Returns the bytes written, terminator included.

@@ -241,7 +241,7 @@ enum opt_id {
 	O_FNE, O_FNEK_SIG, O_FN_CIPHER, O_FN_KEY_BYTES, O_UNLINK_SIGS,
 	O_AUTH_TOK_ONLY, O_CHECK_DEV_RUID, O_NO_SIG_CACHE, O_VERBOSITY,
 	O_VERBOSE, O_NO_PROMPT, O_REMOUNT, O_MS_SET, O_MS_CLEAR, O_IGNORE,
-	O_LSM, O_KEYFILE, O_MODPARAM,
+	O_LSM, O_KEYFILE, O_MODPARAM, O_COUNT
 };
 
 /* How an option takes its value. */
@@ -452,15 +452,269 @@ static int apply_pw(struct et_keyspec *k, const struct opt_def *d, const char *v
 	return 0;
 }
 
+/* One option being applied: what its handler needs. */
+struct opt_ctx {
+	struct et_mount_cfg *cfg;
+	struct et_keyspec **cur;	/* the key= group being filled, or NULL */
+	struct et_keyspec *k;		/* *cur, or the loose parameters */
+	const struct opt_def *d;
+	const struct et_kv *kv;
+	const char *v;			/* the value, NULL when there is none */
+	int b;				/* A_BOOL: the parsed value; else 1 */
+	enum et_src src;
+	char **err;
+};
+
+static int bad_value(struct opt_ctx *c, const char *what)
+{
+	set_err(c->err, "%s: option '%s' needs %s, not '%s'", src_name(c->src), c->d->name,
+		what, c->v);
+	return -EINVAL;
+}
+
+static int h_key(struct opt_ctx *c)
+{
+	struct et_mount_cfg *cfg = c->cfg;
+
+	/* Other modules are loaded by name later; only the name is checked here. */
+	if (strcmp(c->v, "passphrase") && !et_module_name_ok(c->v)) {
+		set_err(c->err, "%s: '%s' is not a key module name (key=passphrase, key=openssl, ...)",
+			src_name(c->src), c->v);
+		return -EINVAL;
+	}
+	if (cfg->nkeys == ET_MAX_KEYS) {
+		set_err(c->err, "%s: more than %d keys", src_name(c->src), ET_MAX_KEYS);
+		return -EINVAL;
+	}
+	*c->cur = &cfg->keys[cfg->nkeys++];
+	(*c->cur)->used = 1;
+	if (strcmp(c->v, "passphrase"))
+		return set_str(&(*c->cur)->module, c->v);
+	return 0;
+}
+
+static int h_keyfile(struct opt_ctx *c)
+{
+	if (!*c->cur || !(*c->cur)->module) {
+		set_err(c->err, "%s: '%s' belongs to a key module key (key=openssl:keyfile=...)",
+			src_name(c->src), c->d->name);
+		return -EINVAL;
+	}
+	return set_str(&(*c->cur)->keyfile, c->v);
+}
+
+/* A parameter of the current key module's key (id=, x509file=, ...). */
+static int h_modparam(struct opt_ctx *c)
+{
+	struct et_keyspec *m = *c->cur;
+
+	if (!m || !m->module) {
+		set_err(c->err, "%s: '%s' belongs to a key module key (key=pkcs11-helper:id=...)",
+			src_name(c->src), c->d->name);
+		return -EINVAL;
+	}
+	if (m->nmp == ET_MAX_MODPARAMS) {
+		set_err(c->err, "%s: too many parameters for key=%s", src_name(c->src), m->module);
+		return -EINVAL;
+	}
+	m->mp_name[m->nmp] = strdup(c->d->name);
+	m->mp_value[m->nmp] = strdup(c->v);
+	if (!m->mp_name[m->nmp] || !m->mp_value[m->nmp]) {
+		free(m->mp_name[m->nmp]);
+		free(m->mp_value[m->nmp]);
+		return -ENOMEM;
+	}
+	m->nmp++;
+	return 0;
+}
+
+static int h_pw(struct opt_ctx *c)
+{
+	return apply_pw(c->k, c->d, c->v, c->src, c->err);
+}
+
+static int h_pw_type(struct opt_ctx *c)
+{
+	if (strcmp(c->v, "passphrase_passwd") && strcmp(c->v, "passphrase_passwd_file") &&
+	    strcmp(c->v, "passphrase_passwd_fd")) {
+		set_err(c->err, "%s: passphrase_type must be passphrase_passwd, passphrase_passwd_file or passphrase_passwd_fd, not '%s'",
+			src_name(c->src), c->v);
+		return -EINVAL;
+	}
+	/* Only chose upstream's prompt; the parameters themselves decide. */
+	return 0;
+}
+
+static int h_salt(struct opt_ctx *c)
+{
+	uint8_t salt[ECFS_SALT_SIZE];
+
+	if (et_hex_to_salt(c->v, salt))
+		return bad_value(c, "16 hex digits");
+	c->k->used = 1;
+	return set_str(&c->k->salt_hex, c->v);
+}
+
+static int h_sig(struct opt_ctx *c)
+{
+	struct et_mount_cfg *cfg = c->cfg;
+
+	if (!ecfs_sig_valid(c->v))
+		return bad_value(c, "a 16-hex-digit signature");
+	if (cfg->nsigs == ET_MAX_KEYS) {
+		set_err(c->err, "%s: more than %d signatures", src_name(c->src), ET_MAX_KEYS);
+		return -EINVAL;
+	}
+	memcpy(cfg->sigs[cfg->nsigs++], c->v, ECFS_SIG_SIZE_HEX + 1);
+	return 0;
+}
+
+static int h_fnek_sig(struct opt_ctx *c)
+{
+	if (!ecfs_sig_valid(c->v))
+		return bad_value(c, "a 16-hex-digit signature");
+	memcpy(c->cfg->fnek_sig, c->v, ECFS_SIG_SIZE_HEX + 1);
+	return 0;
+}
+
+static int h_cipher(struct opt_ctx *c)
+{
+	if (!ecfs_cipher_by_name(c->v)) {
+		set_err(c->err, "%s: option '%s': unknown cipher '%s' (use aes, blowfish, des3_ede, twofish, cast6 or cast5)",
+			src_name(c->src), c->d->name, c->v);
+		return -EINVAL;
+	}
+	return set_str(c->d->id == O_CIPHER ? &c->cfg->cipher : &c->cfg->fn_cipher, c->v);
+}
+
+static int h_key_bytes(struct opt_ctx *c)
+{
+	int n;
+
+	if (parse_int(c->v, 1, ECFS_AUTHTOK_FEKEK_BYTES, &n))
+		return bad_value(c, "a key size in bytes (1-64)");
+	if (c->d->id == O_KEY_BYTES)
+		c->cfg->key_bytes = n;
+	else
+		c->cfg->fn_key_bytes = n;
+	return 0;
+}
+
+static int h_verbosity(struct opt_ctx *c)
+{
+	int n;
+
+	if (parse_int(c->v, 0, 9, &n))
+		return bad_value(c, "a number 0-9");
+	c->cfg->verbosity = n;
+	return 0;
+}
+
+/* y/n options and flags: the field the option sets. */
+static int *flag_field(struct et_mount_cfg *cfg, enum opt_id id)
+{
+	switch (id) {
+	case O_PASSTHROUGH:	return &cfg->passthrough;
+	case O_XATTR:
+	case O_XATTR_META:	return &cfg->xattr;
+	case O_ENC_VIEW:	return &cfg->encrypted_view;
+	case O_FNE:		return &cfg->fne;
+	case O_UNLINK_SIGS:	return &cfg->unlink_sigs;
+	case O_AUTH_TOK_ONLY:	return &cfg->auth_tok_only;
+	case O_CHECK_DEV_RUID:	return &cfg->check_dev_ruid;
+	case O_NO_SIG_CACHE:	return &cfg->no_sig_cache;
+	case O_VERBOSE:		return &cfg->verbose;
+	case O_NO_PROMPT:	return &cfg->no_prompt;
+	case O_REMOUNT:		return &cfg->remount;
+	default:		return NULL;
+	}
+}
+
+static int h_flag(struct opt_ctx *c)
+{
+	*flag_field(c->cfg, c->d->id) = c->b;
+	return 0;
+}
+
+static int h_ms_set(struct opt_ctx *c)
+{
+	c->cfg->ms_set |= c->d->ms;
+	c->cfg->ms_clear &= ~c->d->ms;
+	return 0;
+}
+
+static int h_ms_clear(struct opt_ctx *c)
+{
+	c->cfg->ms_clear |= c->d->ms;
+	c->cfg->ms_set &= ~c->d->ms;
+	return 0;
+}
+
+static int h_ignore(struct opt_ctx *c)
+{
+	(void)c;
+	return 0;
+}
+
+static int h_lsm(struct opt_ctx *c)
+{
+	char *name = strdup(c->kv->name), *value = c->v ? strdup(c->v) : NULL;
+
+	if (!name || (c->v && !value) || optlist_push(&c->cfg->lsm, name, value)) {
+		free(name);
+		free(value);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The handler of every option kind; opt_defs maps names to kinds. */
+static int (*const opt_handlers[])(struct opt_ctx *c) = {
+	[O_KEY] = h_key,
+	[O_KEYFILE] = h_keyfile,
+	[O_MODPARAM] = h_modparam,
+	[O_PW_DIRECT] = h_pw,
+	[O_PW_FILE] = h_pw,
+	[O_PW_FD] = h_pw,
+	[O_PW_TYPE] = h_pw_type,
+	[O_SALT] = h_salt,
+	[O_SIG] = h_sig,
+	[O_FNEK_SIG] = h_fnek_sig,
+	[O_CIPHER] = h_cipher,
+	[O_FN_CIPHER] = h_cipher,
+	[O_KEY_BYTES] = h_key_bytes,
+	[O_FN_KEY_BYTES] = h_key_bytes,
+	[O_VERBOSITY] = h_verbosity,
+	[O_PASSTHROUGH] = h_flag,
+	[O_XATTR] = h_flag,
+	[O_XATTR_META] = h_flag,
+	[O_ENC_VIEW] = h_flag,
+	[O_FNE] = h_flag,
+	[O_UNLINK_SIGS] = h_flag,
+	[O_AUTH_TOK_ONLY] = h_flag,
+	[O_CHECK_DEV_RUID] = h_flag,
+	[O_NO_SIG_CACHE] = h_flag,
+	[O_VERBOSE] = h_flag,
+	[O_NO_PROMPT] = h_flag,
+	[O_REMOUNT] = h_flag,
+	[O_MS_SET] = h_ms_set,
+	[O_MS_CLEAR] = h_ms_clear,
+	[O_IGNORE] = h_ignore,
+	[O_LSM] = h_lsm,
+};
+ECFS_BUILD_ASSERT(sizeof(opt_handlers) / sizeof(opt_handlers[0]) == O_COUNT);
+
+/* Check the option's shape (name known, value present or not), then run its handler. */
 static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 		     const struct et_kv *kv, const struct et_kv *prev, enum et_src src,
 		     char **err)
 {
 	const struct opt_def *d = opt_lookup(kv->name);
 	const struct opt_def *pd = prev ? opt_lookup(prev->name) : NULL;
-	struct et_keyspec *k = *cur ? *cur : &cfg->loose;
-	const char *v = kv->value;
-	int b, n;
+	struct opt_ctx c = {
+		.cfg = cfg, .cur = cur, .k = *cur ? *cur : &cfg->loose, .d = d, .kv = kv,
+		.v = kv->value, .b = 1, .src = src, .err = err,
+	};
 
 	if (!d && pd && pd->id == O_PW_DIRECT) {
 		/* Most likely the rest of a passphrase: do not print it. */
@@ -472,202 +726,29 @@ static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 		set_err(err, "%s: unknown option '%s'", src_name(src), kv->name);
 		return -EINVAL;
 	}
-	if (d->arg == A_NONE && v) {
+	if (d->arg == A_NONE && c.v) {
 		set_err(err, "%s: option '%s' takes no value", src_name(src), d->name);
 		return -EINVAL;
 	}
-	if (d->arg == A_VALUE && !v) {
+	if (d->arg == A_VALUE && !c.v) {
 		set_err(err, "%s: option '%s' needs a value ('%s=...')", src_name(src), d->name,
 			d->name);
 		return -EINVAL;
 	}
 	if (d->arg == A_BOOL) {
-		b = parse_bool(v);
-		if (b < 0) {
+		c.b = parse_bool(c.v);
+		if (c.b < 0) {
 			set_err(err, "%s: option '%s' takes y or n, not '%s'", src_name(src),
-				d->name, v);
+				d->name, c.v);
 			return -EINVAL;
 		}
-	} else {
-		b = 1;
 	}
-
-	switch (d->id) {
-	case O_KEY:
-		/* Other modules are loaded by name later; only the name is checked here. */
-		if (strcmp(v, "passphrase") && !et_module_name_ok(v)) {
-			set_err(err, "%s: '%s' is not a key module name (key=passphrase, key=openssl, ...)",
-				src_name(src), v);
-			return -EINVAL;
-		}
-		if (cfg->nkeys == ET_MAX_KEYS) {
-			set_err(err, "%s: more than %d keys", src_name(src), ET_MAX_KEYS);
-			return -EINVAL;
-		}
-		*cur = &cfg->keys[cfg->nkeys++];
-		(*cur)->used = 1;
-		if (strcmp(v, "passphrase"))
-			return set_str(&(*cur)->module, v);
-		return 0;
-	case O_KEYFILE:
-		if (!*cur || !(*cur)->module) {
-			set_err(err, "%s: '%s' belongs to a key module key (key=openssl:keyfile=...)",
-				src_name(src), d->name);
-			return -EINVAL;
-		}
-		return set_str(&(*cur)->keyfile, v);
-	case O_MODPARAM: {
-		struct et_keyspec *m = *cur;
-
-		if (!m || !m->module) {
-			set_err(err, "%s: '%s' belongs to a key module key (key=pkcs11-helper:id=...)",
-				src_name(src), d->name);
-			return -EINVAL;
-		}
-		if (m->nmp == ET_MAX_MODPARAMS) {
-			set_err(err, "%s: too many parameters for key=%s", src_name(src), m->module);
-			return -EINVAL;
-		}
-		m->mp_name[m->nmp] = strdup(d->name);
-		m->mp_value[m->nmp] = strdup(v);
-		if (!m->mp_name[m->nmp] || !m->mp_value[m->nmp]) {
-			free(m->mp_name[m->nmp]);
-			free(m->mp_value[m->nmp]);
-			return -ENOMEM;
-		}
-		m->nmp++;
-		return 0;
+	if (!opt_handlers[d->id]) {
+		/* Every option kind has a handler; reaching here is a bug. */
+		set_err(err, "internal error handling option '%s'", d->name);
+		return -EINVAL;
 	}
-	case O_PW_DIRECT:
-	case O_PW_FILE:
-	case O_PW_FD:
-		return apply_pw(k, d, v, src, err);
-	case O_PW_TYPE:
-		if (strcmp(v, "passphrase_passwd") && strcmp(v, "passphrase_passwd_file") &&
-		    strcmp(v, "passphrase_passwd_fd")) {
-			set_err(err, "%s: passphrase_type must be passphrase_passwd, passphrase_passwd_file or passphrase_passwd_fd, not '%s'",
-				src_name(src), v);
-			return -EINVAL;
-		}
-		/* Only chose upstream's prompt; the parameters themselves decide. */
-		return 0;
-	case O_SALT: {
-		uint8_t salt[ECFS_SALT_SIZE];
-
-		if (et_hex_to_salt(v, salt)) {
-			set_err(err, "%s: option '%s' needs 16 hex digits, not '%s'", src_name(src),
-				d->name, v);
-			return -EINVAL;
-		}
-		k->used = 1;
-		return set_str(&k->salt_hex, v);
-	}
-	case O_SIG:
-		if (!ecfs_sig_valid(v)) {
-			set_err(err, "%s: option '%s' needs a 16-hex-digit signature, not '%s'",
-				src_name(src), d->name, v);
-			return -EINVAL;
-		}
-		if (cfg->nsigs == ET_MAX_KEYS) {
-			set_err(err, "%s: more than %d signatures", src_name(src), ET_MAX_KEYS);
-			return -EINVAL;
-		}
-		memcpy(cfg->sigs[cfg->nsigs++], v, ECFS_SIG_SIZE_HEX + 1);
-		return 0;
-	case O_CIPHER:
-	case O_FN_CIPHER:
-		if (!ecfs_cipher_by_name(v)) {
-			set_err(err, "%s: option '%s': unknown cipher '%s' (use aes, blowfish, des3_ede, twofish, cast6 or cast5)",
-				src_name(src), d->name, v);
-			return -EINVAL;
-		}
-		return set_str(d->id == O_CIPHER ? &cfg->cipher : &cfg->fn_cipher, v);
-	case O_KEY_BYTES:
-	case O_FN_KEY_BYTES:
-		if (parse_int(v, 1, ECFS_AUTHTOK_FEKEK_BYTES, &n)) {
-			set_err(err, "%s: option '%s' needs a key size in bytes (1-64), not '%s'",
-				src_name(src), d->name, v);
-			return -EINVAL;
-		}
-		if (d->id == O_KEY_BYTES)
-			cfg->key_bytes = n;
-		else
-			cfg->fn_key_bytes = n;
-		return 0;
-	case O_PASSTHROUGH:
-		cfg->passthrough = b;
-		return 0;
-	case O_XATTR:
-	case O_XATTR_META:
-		cfg->xattr = b;
-		return 0;
-	case O_ENC_VIEW:
-		cfg->encrypted_view = b;
-		return 0;
-	case O_FNE:
-		cfg->fne = b;
-		return 0;
-	case O_FNEK_SIG:
-		if (!ecfs_sig_valid(v)) {
-			set_err(err, "%s: option '%s' needs a 16-hex-digit signature, not '%s'",
-				src_name(src), d->name, v);
-			return -EINVAL;
-		}
-		memcpy(cfg->fnek_sig, v, ECFS_SIG_SIZE_HEX + 1);
-		return 0;
-	case O_UNLINK_SIGS:
-		cfg->unlink_sigs = 1;
-		return 0;
-	case O_AUTH_TOK_ONLY:
-		cfg->auth_tok_only = 1;
-		return 0;
-	case O_CHECK_DEV_RUID:
-		cfg->check_dev_ruid = 1;
-		return 0;
-	case O_NO_SIG_CACHE:
-		cfg->no_sig_cache = 1;
-		return 0;
-	case O_VERBOSITY:
-		if (parse_int(v, 0, 9, &n)) {
-			set_err(err, "%s: option 'verbosity' needs a number 0-9, not '%s'",
-				src_name(src), v);
-			return -EINVAL;
-		}
-		cfg->verbosity = n;
-		return 0;
-	case O_VERBOSE:
-		cfg->verbose = 1;
-		return 0;
-	case O_NO_PROMPT:
-		cfg->no_prompt = 1;
-		return 0;
-	case O_REMOUNT:
-		cfg->remount = 1;
-		return 0;
-	case O_MS_SET:
-		cfg->ms_set |= d->ms;
-		cfg->ms_clear &= ~d->ms;
-		return 0;
-	case O_MS_CLEAR:
-		cfg->ms_clear |= d->ms;
-		cfg->ms_set &= ~d->ms;
-		return 0;
-	case O_IGNORE:
-		return 0;
-	case O_LSM: {
-		char *name = strdup(kv->name), *value = v ? strdup(v) : NULL;
-
-		if (!name || (v && !value) || optlist_push(&cfg->lsm, name, value)) {
-			free(name);
-			free(value);
-			return -ENOMEM;
-		}
-		return 0;
-	}
-	}
-	/* Every table entry is handled above; reaching here is a bug. */
-	set_err(err, "internal error handling option '%s'", d->name);
-	return -EINVAL;
+	return opt_handlers[d->id](&c);
 }
 
 int et_cfg_apply(struct et_mount_cfg *cfg, const struct et_optlist *l, enum et_src src,
