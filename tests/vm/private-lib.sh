@@ -55,7 +55,7 @@ priv_setup_guest() {
 # without /etc/skel's files, as adduser has it when it calls setup -b.
 priv_useradd() {
 	userdel -f "$1" 2>/dev/null || true
-	rm -rf "/home/$1" "/home/.ecryptfs/$1"
+	rm -rf "/home/${1:?}" "/home/.ecryptfs/${1:?}"
 	useradd -m -G ecryptfs -s /bin/bash "$1"
 	[ "${3:-}" = empty ] && find "/home/$1" -mindepth 1 -delete
 	# SHA-512 with few rounds: yescrypt costs seconds per login under TCG.
@@ -114,8 +114,8 @@ priv_check_layout() {
 	rig_expect_eq "wrapped-passphrase is v2" 3a02 "$(od -An -tx1 -N2 "$e/wrapped-passphrase" | tr -d ' ')"
 	rig_expect_eq "wrapped-passphrase mode" 600 "$(stat -L -c %a "$e/wrapped-passphrase")"
 	rig_expect_eq "wrapped-passphrase owner" "$1" "$(stat -L -c %U "$e/wrapped-passphrase")"
-	rig_expect_eq "~/.Private mode" 700 "$(stat -L -c %a "$home/.Private")"
-	rig_expect_eq "~/.Private owner" "$1" "$(stat -L -c %U "$home/.Private")"
+	rig_expect_eq "home/.Private mode" 700 "$(stat -L -c %a "$home/.Private")"
+	rig_expect_eq "home/.Private owner" "$1" "$(stat -L -c %U "$home/.Private")"
 }
 
 priv_cleanup() {
