@@ -54,6 +54,8 @@ priv_setup_guest() {
 # password (replacing one left by an earlier case); "empty" leaves the home
 # without /etc/skel's files, as adduser has it when it calls setup -b.
 priv_useradd() {
+	# A failed earlier case may have left this user's processes running.
+	pkill -KILL -u "$1" 2>/dev/null && sleep 1
 	userdel -f "$1" 2>/dev/null || true
 	rm -rf "/home/${1:?}" "/home/.ecryptfs/${1:?}"
 	useradd -m -G ecryptfs -s /bin/bash "$1"
