@@ -54,8 +54,10 @@ priv_setup_guest() {
 # password (replacing one left by an earlier case); "empty" leaves the home
 # without /etc/skel's files, as adduser has it when it calls setup -b.
 priv_useradd() {
+	# A failed earlier case may have left this user's processes running.
+	pkill -KILL -u "$1" 2>/dev/null && sleep 1
 	userdel -f "$1" 2>/dev/null || true
-	rm -rf "/home/$1" "/home/.ecryptfs/$1"
+	rm -rf "/home/${1:?}" "/home/.ecryptfs/${1:?}"
 	useradd -m -G ecryptfs -s /bin/bash "$1"
 	[ "${3:-}" = empty ] && find "/home/$1" -mindepth 1 -delete
 	# SHA-512 with few rounds: yescrypt costs seconds per login under TCG.
@@ -114,8 +116,8 @@ priv_check_layout() {
 	rig_expect_eq "wrapped-passphrase is v2" 3a02 "$(od -An -tx1 -N2 "$e/wrapped-passphrase" | tr -d ' ')"
 	rig_expect_eq "wrapped-passphrase mode" 600 "$(stat -L -c %a "$e/wrapped-passphrase")"
 	rig_expect_eq "wrapped-passphrase owner" "$1" "$(stat -L -c %U "$e/wrapped-passphrase")"
-	rig_expect_eq "~/.Private mode" 700 "$(stat -L -c %a "$home/.Private")"
-	rig_expect_eq "~/.Private owner" "$1" "$(stat -L -c %U "$home/.Private")"
+	rig_expect_eq "home/.Private mode" 700 "$(stat -L -c %a "$home/.Private")"
+	rig_expect_eq "home/.Private owner" "$1" "$(stat -L -c %U "$home/.Private")"
 }
 
 priv_cleanup() {

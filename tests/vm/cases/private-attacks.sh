@@ -50,7 +50,8 @@ rm "$h/Private" && mv "$h/Private.real" "$h/Private"
 
 # Mount point swapped for a symlink (to /etc) while the helper runs: the
 # mount lands on alice's directory or is refused, never on /etc.
-priv_as alice perl -e 'chdir "/home/alice" or die; while (1) {
+# setpriv directly (not the priv_as function) so that $! is the racer itself.
+setpriv --reuid=alice --regid=alice --init-groups -- perl -e 'chdir "/home/alice" or die; while (1) {
 	rename "Private", "real.tmp"; symlink "/etc", "Private"; unlink "Private";
 	rename "real.tmp", "Private"; }' &
 racer=$!
@@ -66,7 +67,9 @@ wait "$racer" 2>/dev/null || true
 # The racer may have stopped anywhere in its loop: put ~/Private back.
 [ -L "$h/Private" ] && rm "$h/Private"
 [ -d "$h/Private" ] || mv -T "$h/real.tmp" "$h/Private"
-[ -d "$h/Private" ] && [ ! -L "$h/Private" ] || rig_fail "lost ~/Private in the race"
+if [ ! -d "$h/Private" ] || [ -L "$h/Private" ]; then
+	rig_fail "lost ~/Private in the race: $(ls -la "$h")"
+fi
 rm -f "/run/ecryptfs/$(id -u alice)-Private"
 [ "$(priv_nkeys alice)" -ge 2 ] || keys
 grep -q ' /etc ecryptfs ' /proc/mounts && rig_fail "/etc was mounted over"
@@ -77,10 +80,10 @@ chown mallory: /home/mallory/target && chmod 755 /home/mallory
 cp "$h/.ecryptfs/Private.mnt" mnt.saved
 echo /home/mallory/target > "$h/.ecryptfs/Private.mnt"
 refused "you do not own the mount point" priv_as alice "$helper"
-priv_as alice sleep 300 &
+setpriv --reuid=alice --regid=alice --init-groups -- sleep 300 &
 sleeper=$!
 # /proc/PID turns alice's once the process has exec'd (non-dumpable before).
-for i in $(seq 60); do
+for _ in $(seq 60); do
 	[ "$(stat -c %U "/proc/$sleeper")" = alice ] && break
 	sleep 0.5
 done
