@@ -14,7 +14,7 @@ if [ -f "$src/debian/changelog" ]; then
 	du=${du#*:}
 	[ "$du" = "$v" ] || { echo "debian/changelog says $d (upstream $du), configure.ac says $v"; rc=1; }
 fi
-k=$(make -s --no-print-directory -C "$src/kmodule" --eval 'ecfs-print-version: ; @echo $(DKMS_VERSION)' \
+k=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$src/kmodule" --eval 'ecfs-print-version: ; @echo $(DKMS_VERSION)' \
 	ecfs-print-version 2>/dev/null || true)
 [ "$k" = "$v" ] || { echo "kmodule/Makefile's DKMS_VERSION is '$k', configure.ac says $v"; rc=1; }
 grep -qx 'PACKAGE_VERSION="@VERSION@"' "$src/dist/dkms.conf" ||
