@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours,upstream
+# rig: kernels=6.1,6.12 modules=upstream
 # Mount contexts stay apart: a file written under a passphrase mount and
 # one written under an OpenSSL mount (two lower directories), each copied
 # into the other's lower directory, never open there (an error, no bytes)

@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours,upstream
+# rig: kernels=6.1,6.12 modules=upstream
 # ecryptfs-manager: upstream's menu driven on a pseudo-terminal (an
 # invalid choice, 1 add a passphrase key, 3 generate a key pair with the
 # module chosen, 2 add that public key, 4 exit), then the subcommands

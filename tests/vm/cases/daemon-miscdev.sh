@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours
+# rig: manual modules=ours
 # Our module's /dev/ecryptfs beyond upstream's behaviour, in one boot:
 #   1. version 375, version_str by name; rmmod refused with a daemon attached;
 #   2. Debian's ecryptfsd registers on our device, answers an unknown key

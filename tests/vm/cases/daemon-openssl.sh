@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours,upstream
+# rig: kernels=6.1,6.12 modules=upstream
 # Public-key mode against the kernel's real /dev/ecryptfs messaging: our
 # ecryptfsd and OpenSSL key module serve tag 66 (wrap, on create) and tag
 # 64 (unwrap, on open).  Covers: mount refused without a daemon (nothing

@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours,upstream
+# rig: kernels=6.1,6.12 modules=upstream
 # A passphrase-protected PEM key without any passphrase file: mount.ecryptfs
 # asks on the terminal (a pty driven through script), or takes passwd_fd= /
 # passwd=, and hands the passphrase to root's ecryptfsd over its socket

@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours,upstream
+# rig: kernels=6.1,6.12 modules=upstream
 # Public-key mounts under load and with bad input. A throughput case: the
 # module is loaded with a 20 s message timeout, because under TCG on a busy
 # host an RSA-3072 unwrap can take longer than the default 3 s (the 3 s

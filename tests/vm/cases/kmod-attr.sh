@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours,upstream
+# rig: kernels=6.1,6.12 modules=ours
 # Inode flags and FIBMAP through the mount, as upstream does them: lsattr
 # and chattr act on the lower inode; chattr +a is then enforced on the
 # mount (no overwrite, truncate or unlink) until chattr -a; FIBMAP on a
