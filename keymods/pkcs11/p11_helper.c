@@ -66,6 +66,9 @@ struct ph_ent {
 static struct ph_ent ph_cache[PH_CACHE];
 
 static void ph_log(void *global, unsigned int flags, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void ph_log(void *global, unsigned int flags, const char *fmt, va_list ap)
 {
 	(void)global;
 	if ((int)flags > ph_loglevel)
