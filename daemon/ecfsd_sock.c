@@ -17,6 +17,8 @@
 
 #include "ecfsd_sock.h"
 
+#define ECFSD_SOCK_STACK	(256 * 1024)
+
 /* A peer gets this long to send its one request. */
 #define SOCK_RECV_TIMEOUT_S	5
 
@@ -151,6 +153,7 @@ int ecfsd_sock_start(const char *path, const struct ecfsd_sock_ops *ops,
 		     struct ecfsd_sock **out, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	pthread_attr_t attr;
 	struct ecfsd_sock *s;
 	mode_t old;
 	int r;
@@ -190,7 +193,17 @@ int ecfsd_sock_start(const char *path, const struct ecfsd_sock_ops *ops,
 		snprintf(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	r = -pthread_create(&s->thread, NULL, sock_thread, s);
+	/*
+	 * A bounded stack, as the workers have: after mlockall(MCL_FUTURE)
+	 * every new mapping counts against RLIMIT_MEMLOCK, and a user's daemon
+	 * (8 MiB limit on Debian) cannot map the default 8 MiB thread stack.
+	 */
+	r = -pthread_attr_init(&attr);
+	if (!r) {
+		pthread_attr_setstacksize(&attr, ECFSD_SOCK_STACK);
+		r = -pthread_create(&s->thread, &attr, sock_thread, s);
+		pthread_attr_destroy(&attr);
+	}
 	if (r) {
 		snprintf(err, errlen, "cannot start the socket thread: %s", strerror(-r));
 		unlink(path);

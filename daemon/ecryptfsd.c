@@ -225,7 +225,7 @@ static int step_transport(struct daemon *d)
 
 	r = ecfsd_miscdev_open(d->device, &d->t, err, sizeof(err));
 	if (r) {
-		fprintf(stderr, "%s: %s\\n", PROG, err);
+		fprintf(stderr, "%s: %s\n", PROG, err);
 		syslog(LOG_ERR, "%s", err);
 		d->ret = r == -EINVAL ? 3 : 2;
 	}

@@ -99,7 +99,7 @@ bad "keyfile=$RIG_WORK/nosuch.pem" "No such file"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.pem 2>/dev/null
 bad "keyfile=$RIG_WORK/ec.pem" "not an RSA key"
 head -c 500 /dev/urandom > junk.pem
-bad "keyfile=$RIG_WORK/junk.pem" "holds no PEM private key"
+bad "keyfile=$RIG_WORK/junk.pem" "holds no PEM private or public key"
 mount -t ecryptfs lower2 upper2 -o "key=openssl:keyfile=$RIG_WORK/enc.pem:passwd_file=$RIG_WORK/pw,$opts" </dev/null
 keyctl pipe "$(keyctl search @u user "$(sed -n 's/.*ecryptfs_sig=\([0-9a-f]*\).*/\1/p' /proc/mounts | tail -n1)")" > token
 grep -q "right horse" token && rig_fail "PEM passphrase stored in the keyring"
