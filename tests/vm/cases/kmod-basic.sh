@@ -7,7 +7,7 @@
 rig_fresh_ecryptfs
 
 if [ "$RIG_MODULE" = ours ]; then
-	rig_expect_eq "advertised features" 309 "$(cat /sys/fs/ecryptfs/version)"
+	rig_expect_eq "advertised features (upstream's, messaging included)" 375 "$(cat /sys/fs/ecryptfs/version)"
 	grep -qx passphrase /sys/fs/ecryptfs/version_str ||
 		rig_fail "version_str lacks passphrase"
 fi
