@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -261,21 +264,46 @@ static int step_background(struct daemon *d)
  * far as the user's hard limit allows): say plainly when keys are not
  * locked, and what limit stopped it.
  */
+/* CAP_IPC_LOCK in the effective set: locked memory is not limited. */
+static bool can_lock_unbounded(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	struct rlimit ml;
+
+	if (!getrlimit(RLIMIT_MEMLOCK, &ml) && ml.rlim_cur == RLIM_INFINITY)
+		return true;
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[CAP_IPC_LOCK / 32].effective & (1U << (CAP_IPC_LOCK % 32));
+}
+
 static int step_lock_memory(struct daemon *d)
 {
 	struct rlimit ml;
 	char lim[32] = "unknown";
 
-	if (!mlockall(MCL_CURRENT | MCL_FUTURE))
-		return 0;
+	/*
+	 * Under a finite RLIMIT_MEMLOCK (a user's daemon: 8 MiB on Debian),
+	 * MCL_FUTURE would make every later mapping (thread stacks, the key
+	 * modules and their libraries) fail once the limit is reached: lock
+	 * only when nothing bounds it, else run unlocked and say so.
+	 */
+	const char *why = "limited";
+
+	if (can_lock_unbounded()) {
+		if (!mlockall(MCL_CURRENT | MCL_FUTURE))
+			return 0;
+		why = strerror(errno);
+	}
 	if (!getrlimit(RLIMIT_MEMLOCK, &ml)) {
 		if (ml.rlim_cur == RLIM_INFINITY)
 			snprintf(lim, sizeof(lim), "unlimited");
 		else
 			snprintf(lim, sizeof(lim), "%llu KiB", (unsigned long long)ml.rlim_cur / 1024);
 	}
-	syslog(LOG_WARNING, "keys are NOT locked in memory and may be swapped out: mlockall: %s (RLIMIT_MEMLOCK %s); raise the limit (LimitMEMLOCK=, ulimit -l) or give CAP_IPC_LOCK. Secrets are still wiped after use",
-	       strerror(errno), lim);
+	syslog(LOG_WARNING, "keys are NOT locked in memory and may be swapped out: mlockall: %s (RLIMIT_MEMLOCK %s); raise the limit (LimitMEMLOCK=infinity, ulimit -l unlimited) or give CAP_IPC_LOCK. Secrets are still wiped after use",
+	       why, lim);
 	return 0;
 }
 
