@@ -1,4 +1,4 @@
-# rig: manual modules=upstream
+# rig: kernels=6.1,6.12 modules=upstream
 # A user's own ecryptfsd.  The kernel finds a mount's key in the keyring of
 # the task that mounts (root, through mount.ecryptfs), but sends each wrap
 # and unwrap request to the daemon whose euid is the euid of the task doing
