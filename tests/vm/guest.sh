@@ -6,12 +6,20 @@
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=dumb
 
-mount -t proc proc /proc
+# Booted with systemd (RIG_INIT=systemd, the cases' service of rig.target),
+# the root is already a writable overlay with our stage in it, and
+# /proc, /sys and /dev/pts are mounted.
+init=${RIG_INIT:-script}
+[ "$init" = systemd ] || mount -t proc proc /proc
 stamp() { echo "rig: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 stamp start
-mount -t sysfs sysfs /sys
-mount -t devpts devpts /dev/pts 2>/dev/null
-for d in /tmp /root /var/tmp /var/log /mnt /media /srv; do
+if [ "$init" != systemd ]; then
+	mount -t sysfs sysfs /sys
+	mount -t devpts devpts /dev/pts 2>/dev/null
+fi
+scratch="/tmp /root /var/tmp /mnt /media /srv"
+[ "$init" = systemd ] || scratch="$scratch /var/log"
+for d in $scratch; do
 	mount -t tmpfs -o mode=0755 tmpfs "$d"
 done
 chmod 1777 /tmp /var/tmp
@@ -37,8 +45,10 @@ die() {
 stamp tmpfs
 # Debian's originals stay reachable here whatever the overlay puts on top.
 mkdir -p /run/rig/debian/usr /run/rig/debian/etc
-mount --bind /usr /run/rig/debian/usr || die "bind /usr"
-mount --bind /etc /run/rig/debian/etc || die "bind /etc"
+orig=
+[ "$init" = systemd ] && orig=/run/rig/host
+mount --bind "$orig/usr" /run/rig/debian/usr || die "bind /usr"
+mount --bind "$orig/etc" /run/rig/debian/etc || die "bind /etc"
 
 # /etc gets a tmpfs upper layer so cases may add users and groups; our staged
 # tree (if any) sits above the host's /usr and /etc.
@@ -49,18 +59,25 @@ if [ "${RIG_STAGED:-0}" = 1 ]; then
 	[ -d /run/rig/stage/usr ] && usr_lower=/run/rig/stage/usr:/usr
 	[ -d /run/rig/stage/etc ] && etc_lower=/run/rig/stage/etc:/etc
 fi
-if [ "$usr_lower" != /usr ]; then
-	mount -t overlay overlay -o "lowerdir=$usr_lower" /usr || die "overlay /usr"
+if [ "$init" = systemd ]; then
+	# The initramfs put the stage into the root overlay (our libraries
+	# are in /usr/lib, which the dynamic linker searches without a cache).
+	:
+else
+	if [ "$usr_lower" != /usr ]; then
+		mount -t overlay overlay -o "lowerdir=$usr_lower" /usr || die "overlay /usr"
+	fi
+	mount -t overlay overlay \
+		-o "lowerdir=$etc_lower,upperdir=/run/rig/ovl/etc-up,workdir=/run/rig/ovl/etc-work" \
+		/etc || die "overlay /etc"
+	# Our libraries must be found by the dynamic linker.
+	[ "$usr_lower" != /usr ] && ldconfig
 fi
-mount -t overlay overlay \
-	-o "lowerdir=$etc_lower,upperdir=/run/rig/ovl/etc-up,workdir=/run/rig/ovl/etc-work" \
-	/etc || die "overlay /etc"
-# Our libraries must be found by the dynamic linker.
-[ "$usr_lower" != /usr ] && ldconfig
 
 stamp overlays
-# The rig's stand-in for dist/'s udev rule (the guest runs no udev).
-grep -q '^ecryptfs:' /etc/group || groupadd -r ecryptfs
+# The rig's stand-in for dist/'s udev rule and sysusers entry (no udev or
+# sysusers runs without systemd; with it, the cases check that they did).
+[ "$init" = systemd ] || grep -q '^ecryptfs:' /etc/group || groupadd -r ecryptfs
 
 echo 1 > /proc/sys/kernel/panic_on_warn
 echo 1 > /proc/sys/kernel/panic_on_oops

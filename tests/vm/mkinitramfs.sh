@@ -48,7 +48,8 @@ add_mod() {
 	order="$order $path"
 }
 
-for m in virtio_pci 9pnet_virtio 9p; do
+# overlay: the root of a systemd boot (rig.init=systemd) is an overlay.
+for m in virtio_pci 9pnet_virtio 9p overlay; do
 	p=$(modpath "$m")
 	[ -n "$p" ] && add_mod "$p"
 done

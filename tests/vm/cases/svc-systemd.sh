@@ -1,0 +1,90 @@
+# rig: kernels=6.1,6.12 modules=upstream init=systemd
+# ecryptfsd as a real service: the guest boots with systemd as PID 1 on an
+# overlay root holding our staged install, so our sysusers entry, udev rule
+# and units run as they would on a machine with the package installed.
+# Checks: group "ecryptfs" created by systemd-sysusers; /dev/ecryptfs made
+# root:ecryptfs 0660 by our udev rule (the rig does not fix it up in this
+# boot); `systemctl enable --now ecryptfsd` serves a key=openssl mount under
+# the unit's sandbox; `systemctl stop` ends it cleanly (exit 0, pid file
+# gone); a restart serves again and reads the file back; the user unit,
+# started by a user's own systemd manager, serves that user's requests.
+. "$RIG_SRC/tests/vm/lib.sh"
+[ "$(cat /proc/1/comm)" = systemd ] || rig_fail "PID 1 is $(cat /proc/1/comm), not systemd"
+export HOME=/root
+opts="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
+svc_prop() { systemctl show -P "$1" ecryptfsd.service; }
+
+# 1. sysusers and udev, from our files only.
+getent group ecryptfs >/dev/null || rig_fail "systemd-sysusers did not create group ecryptfs"
+[ -f /usr/lib/udev/rules.d/60-ecryptfs.rules ] || rig_fail "our udev rule is not installed"
+rig_load_ecryptfs
+udevadm settle -t 30
+rig_expect_eq "/dev/ecryptfs owner, group and mode set by udev" "root ecryptfs 660" \
+	"$(stat -c '%U %G %a' /dev/ecryptfs)"
+
+# 2. The system unit, enabled and started.
+ecryptfs-generate-key openssl --keyfile "$RIG_WORK/key.pem" --bits 2048 > gen
+sig=$(sed -n 's/^Key signature: //p' gen)
+systemctl enable --now ecryptfsd.service || rig_fail "systemctl enable --now ecryptfsd failed"
+systemctl is-enabled -q ecryptfsd.service || rig_fail "ecryptfsd.service is not enabled"
+for _ in $(seq 100); do [ -S /run/ecryptfsd.sock ] && break; sleep 0.1; done
+systemctl is-active -q ecryptfsd.service || { journalctl -b -u ecryptfsd --no-pager | tail -n 20; rig_fail "ecryptfsd.service is not active"; }
+mkdir lower upper
+mount -t tmpfs tmpfs lower
+mount -t ecryptfs lower upper -o "key=openssl:keyfile=$RIG_WORK/key.pem,$opts" </dev/null > mout 2>&1 ||
+	{ cat mout; journalctl -b -u ecryptfsd --no-pager | tail -n 20; rig_fail "key=openssl mount with the system unit failed"; }
+grep " $RIG_WORK/upper ecryptfs " /proc/mounts | grep -q "ecryptfs_sig=$sig" || rig_fail "not mounted on $sig"
+head -c 100000 /dev/urandom > plain
+cp plain upper/f || { journalctl -b -u ecryptfsd --no-pager | tail -n 20; rig_fail "write through the service failed"; }
+umount upper
+
+# 3. Stop: clean exit, pid file gone; restart serves the read.
+systemctl stop ecryptfsd.service
+rig_expect_eq "stop result" success "$(svc_prop Result)"
+rig_expect_eq "exit status after SIGTERM" 0 "$(svc_prop ExecMainStatus)"
+[ ! -e /run/ecryptfsd.pid ] || rig_fail "pid file left after stop"
+systemctl start ecryptfsd.service || rig_fail "restart failed"
+for _ in $(seq 100); do [ -S /run/ecryptfsd.sock ] && break; sleep 0.1; done
+keyctl clear @u
+mount -t ecryptfs lower upper -o "key=openssl:keyfile=$RIG_WORK/key.pem,$opts" </dev/null > mout 2>&1 ||
+	{ cat mout; rig_fail "remount with the restarted unit failed"; }
+cmp plain upper/f || rig_fail "file read back through the restarted service differs"
+umount upper
+systemctl stop ecryptfsd.service
+systemctl disable -q ecryptfsd.service
+keyctl clear @u
+
+# 4. The user unit, under a user's own systemd manager.
+uhome=/home/ecfssvc
+useradd -m -d "$uhome" -G ecryptfs ecfssvc
+uid=$(id -u ecfssvc)
+systemctl start "user@$uid.service" || { journalctl -b --no-pager | tail -n 30; rig_fail "the user manager did not start"; }
+as_user() { setpriv --reuid=ecfssvc --regid="$(id -g ecfssvc)" --init-groups \
+	env HOME="$uhome" XDG_RUNTIME_DIR="/run/user/$uid" "$@"; }
+as_user systemctl --user start ecryptfsd.service ||
+	{ journalctl -b --no-pager | tail -n 30; rig_fail "systemctl --user start ecryptfsd failed"; }
+for _ in $(seq 100); do [ -S "/run/user/$uid/ecryptfsd.sock" ] && break; sleep 0.1; done
+upid=$(pgrep -u ecfssvc -x ecryptfsd) || rig_fail "no ecryptfsd of the user"
+rig_log "the user's ecryptfsd runs as pid $upid"
+as_user ecryptfs-generate-key openssl --keyfile "$uhome/key.pem" --bits 2048 > ugen
+usig=$(sed -n 's/^Key signature: //p' ugen)
+as_user keyctl session - ecryptfs-manager add-key openssl --keyfile "$uhome/key.pem" </dev/null ||
+	rig_fail "the user's daemon did not take the user's key"
+# Root mounts with the user's key (the helper needs root's daemon only for
+# its own check, so start it for the mount and stop it again).
+systemctl start ecryptfsd.service
+mkdir ulower uupper
+mount -t tmpfs -o mode=0755 tmpfs ulower
+chown ecfssvc: ulower
+mount -t ecryptfs ulower uupper -o "key=openssl:keyfile=$uhome/key.pem,$opts" </dev/null > mout 2>&1 ||
+	{ cat mout; rig_fail "mount with the user's key failed"; }
+systemctl stop ecryptfsd.service
+chown ecfssvc: uupper
+as_user sh -c "head -c 5000 /dev/urandom > $RIG_WORK/uupper/u && cat $RIG_WORK/uupper/u > $uhome/u.copy" ||
+	rig_fail "the user's file operations were not served by the user unit"
+cmp "$uhome/u.copy" uupper/u || rig_fail "user's file reads back wrong"
+umount uupper
+as_user systemctl --user stop ecryptfsd.service
+[ -n "$usig" ] || rig_fail "no signature for the user's key"
+systemctl stop "user@$uid.service"
+rig_log "system unit, stop/restart and user unit all served"
