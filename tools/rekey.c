@@ -733,11 +733,11 @@ static int rk_setup_keys(struct rk_run *r, struct rk_args *a, struct et_secret *
 
 		rc = ed_pkcli_load(PROG, a->add_pk[i], NULL, false, &ad->pk);
 		if (!rc)
-			rc = ed_pk_sig(ad->pk, ad->sig);
+			rc = ecfs_rsa_key_sig(ad->pk, ad->sig);
 		if (!rc) {
 			ad->tag = ECFS_TAG_1;
 			/* A private key given here is used to check the new packets. */
-			ad->pk_private = ed_pk_has_private(ad->pk);
+			ad->pk_private = ecfs_rsa_has_private(ad->pk);
 			r->n_add++;
 		}
 	}
@@ -757,7 +757,7 @@ static int rk_setup_keys(struct rk_run *r, struct rk_args *a, struct et_secret *
 
 		rc = ed_pkcli_load(PROG, a->rm_key[i], NULL, false, &pk);
 		if (!rc)
-			rc = ed_pk_sig(pk, sig);
+			rc = ecfs_rsa_key_sig(pk, sig);
 		EVP_PKEY_free(pk);
 		if (!rc)
 			rc = rk_add_remove_sig(r, sig);
