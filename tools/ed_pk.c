@@ -90,8 +90,7 @@ int ed_pk_wrap(EVP_PKEY *pk, uint8_t code, const uint8_t *fek, size_t key_size,
 {
 	struct ecfs_fek_blob b = { .cipher_code = code, .fek_len = key_size };
 	uint8_t blob[PK_BLOB_MAX];
-	EVP_PKEY_CTX *c;
-	size_t ol;
+	size_t ol = 0;
 	int rc, len;
 
 	if (!key_size || key_size > ECFS_MAX_KEY_BYTES)
@@ -105,16 +104,13 @@ int ed_pk_wrap(EVP_PKEY *pk, uint8_t code, const uint8_t *fek, size_t key_size,
 	rc = ecfs_rsa_key_sig(pk, t->key_id);
 	if (rc)
 		goto out;
-	rc = -EIO;
 	t->pk_algo = ECFS_CIPHER_RSA;
-	c = ecfs_rsa_oaep_ctx(pk, true);
-	ol = sizeof(t->enc_key);
-	if (c && EVP_PKEY_encrypt(c, t->enc_key, &ol, blob, (size_t)len) > 0) {
+	rc = ecfs_rsa_encrypt(pk, ECFS_RSA_PAD_OAEP, blob, (size_t)len, t->enc_key,
+			      sizeof(t->enc_key), &ol);
+	if (rc)
+		rc = -EIO;
+	else
 		t->enc_key_len = ol;
-		rc = 0;
-	}
-	EVP_PKEY_CTX_free(c);
-	ERR_clear_error();
 out:
 	OPENSSL_cleanse(blob, sizeof(blob));
 	return rc;

@@ -729,31 +729,20 @@ out:
 static int pk_wrap(EVP_PKEY *pk, const uint8_t *in, size_t in_len, uint8_t *out,
 		   size_t out_cap, size_t *out_len, char *err, size_t errlen)
 {
-	EVP_PKEY_CTX *c = NULL;
-	size_t ol = 0;
-	int r = -EIO;
+	int r;
 
 	*out_len = 0;
 	if (!in_len || in_len > ECFS_KEYMOD_MAX_PLAIN)
 		return -EINVAL;
-	c = ecfs_rsa_oaep_ctx(pk, true);
-	if (!c || EVP_PKEY_encrypt(c, NULL, &ol, in, in_len) <= 0) {
+	r = ecfs_rsa_encrypt(pk, ECFS_RSA_PAD_OAEP, in, in_len, out,
+			     out_cap < ECFS_KEYMOD_MAX_WRAPPED ? out_cap : ECFS_KEYMOD_MAX_WRAPPED,
+			     out_len);
+	if (r == -EPROTO) {
 		ecfs_errbuf(err, errlen, "openssl: RSA-OAEP encryption setup failed");
-		goto out;
-	}
-	if (ol > out_cap || ol > ECFS_KEYMOD_MAX_WRAPPED) {
-		r = -ENOBUFS;
-		goto out;
-	}
-	if (EVP_PKEY_encrypt(c, out, &ol, in, in_len) <= 0) {
+		r = -EIO;
+	} else if (r == -EIO) {
 		ecfs_errbuf(err, errlen, "openssl: RSA-OAEP encryption failed");
-		goto out;
 	}
-	*out_len = ol;
-	r = 0;
-out:
-	ERR_clear_error();
-	EVP_PKEY_CTX_free(c);
 	return r;
 }
 

@@ -112,3 +112,37 @@ EVP_PKEY_CTX *ecfs_rsa_oaep_ctx(EVP_PKEY *pk, bool encrypt)
 	}
 	return c;
 }
+
+int ecfs_rsa_encrypt(EVP_PKEY *pk, enum ecfs_rsa_pad pad, const uint8_t *in, size_t in_len,
+		     uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	EVP_PKEY_CTX *c;
+	size_t ol = 0;
+	int r = -EPROTO;
+
+	*out_len = 0;
+	if (pad == ECFS_RSA_PAD_OAEP) {
+		c = ecfs_rsa_oaep_ctx(pk, true);
+	} else {
+		c = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+		if (c && (EVP_PKEY_encrypt_init(c) <= 0 ||
+			  EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) <= 0)) {
+			EVP_PKEY_CTX_free(c);
+			c = NULL;
+		}
+	}
+	if (!c || EVP_PKEY_encrypt(c, NULL, &ol, in, in_len) <= 0)
+		goto out;
+	r = -ENOBUFS;
+	if (ol > out_cap)
+		goto out;
+	r = -EIO;
+	if (EVP_PKEY_encrypt(c, out, &ol, in, in_len) <= 0)
+		goto out;
+	*out_len = ol;
+	r = 0;
+out:
+	ERR_clear_error();
+	EVP_PKEY_CTX_free(c);
+	return r;
+}

@@ -15,6 +15,7 @@
 #define ECFS_CB_RSA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <openssl/evp.h>
@@ -31,5 +32,19 @@ bool ecfs_rsa_has_private(EVP_PKEY *pk);
 
 /* An encrypt or decrypt context set up for upstream's OAEP, or NULL. */
 EVP_PKEY_CTX *ecfs_rsa_oaep_ctx(EVP_PKEY *pk, bool encrypt);
+
+/*
+ * The padding of a key wrap: upstream's OAEP (the OpenSSL module), or
+ * PKCS#1 v1.5 (the PKCS#11 module: what a token's key can decrypt).
+ */
+enum ecfs_rsa_pad { ECFS_RSA_PAD_OAEP, ECFS_RSA_PAD_PKCS1 };
+
+/*
+ * Encrypt @in with the public half of @pk into @out.  Returns 0, -EPROTO
+ * (no context for this key and padding), -ENOBUFS (the result would not
+ * fit @out_cap), -EIO (encryption failed).
+ */
+int ecfs_rsa_encrypt(EVP_PKEY *pk, enum ecfs_rsa_pad pad, const uint8_t *in, size_t in_len,
+		     uint8_t *out, size_t out_cap, size_t *out_len);
 
 #endif /* ECFS_CB_RSA_H */
