@@ -241,17 +241,12 @@ static int add_dir(struct run *r, const char *dst, const struct stat *st)
 	struct dir_ent *d;
 	struct stat ost;
 	char *copy;
+	int rc;
 
 	/* Writable while we fill it; its own mode is applied at the end. */
-	if (mkdir(dst, 0700)) {
-		if (errno != EEXIST)
-			return -errno;
-		/* Never follow a symlink out of the output tree. */
-		if (lstat(dst, &ost))
-			return -errno;
-		if (!S_ISDIR(ost.st_mode))
-			return -ENOTDIR;
-	}
+	rc = ed_mkdir_out(dst, &ost);
+	if (rc < 0)
+		return rc;
 	d = ed_grow(r->dirs, &r->cap_dirs, r->n_dirs, sizeof(*d));
 	copy = strdup(dst);
 	if (!d || !copy) {

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -253,4 +254,15 @@ void ed_progress_line(unsigned long done_files, unsigned long total_files,
 		(double)done_bytes / 1048576.0, (double)total_bytes / 1048576.0);
 	if (end)
 		fputc('\n', stderr);
+}
+
+int ed_mkdir_out(const char *dst, struct stat *old)
+{
+	if (!mkdir(dst, 0700))
+		return 1;
+	if (errno != EEXIST)
+		return -errno;
+	if (lstat(dst, old))
+		return -errno;
+	return S_ISDIR(old->st_mode) ? 0 : -ENOTDIR;
 }

@@ -101,6 +101,15 @@ void ed_progress_line(unsigned long done_files, unsigned long total_files,
 		      unsigned long long done_bytes, unsigned long long total_bytes, bool by_files,
 		      bool end);
 
+/*
+ * An output directory, mode 0700 while it is filled: 1 made, 0 it was
+ * there already as a directory (its lstat in *@old), or -errno; -ENOTDIR
+ * for anything else at @dst, a symlink included (never followed out of
+ * the output tree).
+ */
+struct stat;
+int ed_mkdir_out(const char *dst, struct stat *old);
+
 /* Double @arr's capacity when @n elements fill it; NULL when out of memory. */
 void *ed_grow(void *arr, size_t *cap, size_t n, size_t size);
 

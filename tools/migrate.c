@@ -588,19 +588,17 @@ static int mg_dir(struct mg_run *r, const char *src, const char *dst, const stru
 {
 	struct mg_dir *d;
 	struct stat ost;
+	int rc;
 
-	if (mkdir(dst, 0700)) {
-		if (errno != EEXIST)
-			return -errno;
-		if (lstat(dst, &ost))
-			return -errno;
-		if (!S_ISDIR(ost.st_mode))
-			return -ENOTDIR;
+	rc = ed_mkdir_out(dst, &ost);
+	if (rc < 0)
+		return rc;
+	if (rc) {
+		r->dirs_made++;
+	} else {
 		/* Writable while we fill it, also on a resumed run. */
 		(void)chmod(dst, (ost.st_mode & 07777) | 0700);
 		mg_clean_tmp(dst);
-	} else {
-		r->dirs_made++;
 	}
 	d = ed_grow(r->dirs, &r->cap_dirs, r->n_dirs, sizeof(*d));
 	if (!d)
