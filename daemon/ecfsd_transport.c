@@ -9,27 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ecfsd_transport.h"
-
-static void t_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void t_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "ecfs_errbuf.h"
 
 static ssize_t fd_recv(struct ecfsd_transport *t, uint8_t *buf, size_t cap, int stop_fd)
 {
@@ -105,19 +91,19 @@ int ecfsd_miscdev_open(const char *path, struct ecfsd_transport **out, char *err
 	if (fd < 0) {
 		r = -errno;
 		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
-			t_err(err, errlen,
+			ecfs_errbuf(err, errlen,
 			      "%s does not exist: load the ecryptfs kernel module (modprobe ecryptfs; it needs CONFIG_ECRYPT_FS_MESSAGING)",
 			      path);
 		else if (errno == EINVAL)
-			t_err(err, errlen,
+			ecfs_errbuf(err, errlen,
 			      "%s: another ecryptfsd already serves user %u (the kernel allows one daemon per user)",
 			      path, (unsigned int)geteuid());
 		else if (errno == EACCES || errno == EPERM)
-			t_err(err, errlen,
+			ecfs_errbuf(err, errlen,
 			      "%s: permission denied (install the udev rule from dist/ and join group ecryptfs, or run as root)",
 			      path);
 		else
-			t_err(err, errlen, "cannot open %s: %s", path, strerror(errno));
+			ecfs_errbuf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return r;
 	}
 	t = calloc(1, sizeof(*t));

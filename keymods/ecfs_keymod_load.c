@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ecfs_errbuf.h"
 #include "ecfs_authtok.h"
 #include "ecfs_keymod_load.h"
 
@@ -28,20 +28,6 @@ ECFS_BUILD_ASSERT(ECFS_KEYMOD_SIG_HEX == ECFS_SIG_SIZE_HEX);
 #ifndef ECFS_KEYMOD_DIR
 #error "ECFS_KEYMOD_DIR must be defined by the build"
 #endif
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 int ecfs_keymod_name_valid(const char *name)
 {
@@ -79,13 +65,13 @@ static int trusted(const char *what, const char *path, const struct stat *sb,
 		   const char *mod, char *err, size_t errlen)
 {
 	if (sb->st_uid != 0) {
-		set_err(err, errlen,
+		ecfs_errbuf(err, errlen,
 			"refusing key module %s: %s %s is owned by uid %u, not by root",
 			mod, what, path, (unsigned int)sb->st_uid);
 		return -EPERM;
 	}
 	if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
-		set_err(err, errlen,
+		ecfs_errbuf(err, errlen,
 			"refusing key module %s: %s %s is writable by group or others (mode %04o)",
 			mod, what, path, (unsigned int)(sb->st_mode & 07777));
 		return -EPERM;
@@ -100,7 +86,7 @@ static int open_trusted(const char *dir, const char *path, char *err, size_t err
 
 	if (stat(dir, &sb)) {
 		r = -errno;
-		set_err(err, errlen, "key module directory %s: %s", dir, strerror(errno));
+		ecfs_errbuf(err, errlen, "key module directory %s: %s", dir, strerror(errno));
 		return r;
 	}
 	r = trusted("directory", dir, &sb, path, err, errlen);
@@ -110,7 +96,7 @@ static int open_trusted(const char *dir, const char *path, char *err, size_t err
 	if (fd < 0) {
 		r = -errno;
 		if (errno == ELOOP)
-			set_err(err, errlen, "refusing key module %s: it is a symbolic link", path);
+			ecfs_errbuf(err, errlen, "refusing key module %s: it is a symbolic link", path);
 		return r;
 	}
 	if (fstat(fd, &sb)) {
@@ -120,7 +106,7 @@ static int open_trusted(const char *dir, const char *path, char *err, size_t err
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		set_err(err, errlen, "refusing key module %s: not a regular file", path);
+		ecfs_errbuf(err, errlen, "refusing key module %s: not a regular file", path);
 		return -EPERM;
 	}
 	r = trusted("file", path, &sb, path, err, errlen);
@@ -149,14 +135,14 @@ int ecfs_keymod_load(const char *name, struct ecfs_keymod **out, char *err, size
 
 	*out = NULL;
 	if (!ecfs_keymod_name_valid(name)) {
-		set_err(err, errlen, "invalid key module name (1-%d characters of A-Z a-z 0-9 _ -)",
+		ecfs_errbuf(err, errlen, "invalid key module name (1-%d characters of A-Z a-z 0-9 _ -)",
 			ECFS_KEYMOD_NAME_MAX);
 		return -EINVAL;
 	}
 	n = snprintf(path, sizeof(path), "%s/" ECFS_KEYMOD_PREFIX "%s" ECFS_KEYMOD_SUFFIX,
 		     dir, name);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
-		set_err(err, errlen, "key module path too long");
+		ecfs_errbuf(err, errlen, "key module path too long");
 		return -ENAMETOOLONG;
 	}
 	if (err && errlen)
@@ -164,9 +150,9 @@ int ecfs_keymod_load(const char *name, struct ecfs_keymod **out, char *err, size
 	fd = open_trusted(dir, path, err, errlen);
 	if (fd < 0) {
 		if (fd == -ENOENT) {
-			set_err(err, errlen, "no key module '%s' (%s not found)", name, path);
+			ecfs_errbuf(err, errlen, "no key module '%s' (%s not found)", name, path);
 		} else if (err && errlen && !err[0]) {
-			set_err(err, errlen, "cannot open key module %s: %s", path,
+			ecfs_errbuf(err, errlen, "cannot open key module %s: %s", path,
 				strerror(-fd));
 		}
 		return fd;
@@ -179,23 +165,23 @@ int ecfs_keymod_load(const char *name, struct ecfs_keymod **out, char *err, size
 	h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
 	close(fd);
 	if (!h) {
-		set_err(err, errlen, "cannot load key module %s: %s", path, dlerror());
+		ecfs_errbuf(err, errlen, "cannot load key module %s: %s", path, dlerror());
 		return -ELIBBAD;
 	}
 	get_ops = (ecfs_keymod_get_ops_fn)dlsym(h, ECFS_KEYMOD_ENTRY);
 	if (!get_ops) {
-		set_err(err, errlen, "%s is not a key module: no %s()", path, ECFS_KEYMOD_ENTRY);
+		ecfs_errbuf(err, errlen, "%s is not a key module: no %s()", path, ECFS_KEYMOD_ENTRY);
 		r = -ELIBBAD;
 		goto err;
 	}
 	ops = get_ops();
 	if (!ops) {
-		set_err(err, errlen, "key module %s returned no operations", path);
+		ecfs_errbuf(err, errlen, "key module %s returned no operations", path);
 		r = -EPROTO;
 		goto err;
 	}
 	if (ECFS_KEYMOD_ABI_MAJOR_OF(ops->abi_version) != ECFS_KEYMOD_ABI_MAJOR) {
-		set_err(err, errlen,
+		ecfs_errbuf(err, errlen,
 			"key module %s was built for key-module ABI %u.%u; this program needs ABI %u.x",
 			path, ECFS_KEYMOD_ABI_MAJOR_OF(ops->abi_version),
 			ECFS_KEYMOD_ABI_MINOR_OF(ops->abi_version), ECFS_KEYMOD_ABI_MAJOR);
@@ -203,12 +189,12 @@ int ecfs_keymod_load(const char *name, struct ecfs_keymod **out, char *err, size
 		goto err;
 	}
 	if (!ops_complete(ops)) {
-		set_err(err, errlen, "key module %s lacks a mandatory operation", path);
+		ecfs_errbuf(err, errlen, "key module %s lacks a mandatory operation", path);
 		r = -EPROTO;
 		goto err;
 	}
 	if (strcmp(ops->alias, name)) {
-		set_err(err, errlen, "key module %s calls itself '%s', not '%s'", path,
+		ecfs_errbuf(err, errlen, "key module %s calls itself '%s', not '%s'", path,
 			ops->alias, name);
 		r = -EPROTO;
 		goto err;

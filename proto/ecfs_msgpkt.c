@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ecfs_buf.h"
+#include "ecfs_ciphertab.h"
 #include "ecfs_msgpkt.h"
 
 uint16_t ecfs_fek_checksum(const uint8_t *fek, size_t len)
@@ -117,6 +118,20 @@ int ecfs_fek_blob_decode(const uint8_t *k, size_t klen, struct ecfs_fek_blob *b)
 		memset(b->fek, 0, sizeof(b->fek));
 		b->fek_len = 0;
 		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+int ecfs_fek_blob_decode_key(const uint8_t *k, size_t klen, struct ecfs_fek_blob *b)
+{
+	int rc = ecfs_fek_blob_decode(k, klen, b);
+
+	if (rc)
+		return rc;
+	if (!ecfs_cipher_key_size_ok(ecfs_cipher_by_code(b->cipher_code), b->fek_len)) {
+		memset(b->fek, 0, sizeof(b->fek));
+		b->fek_len = 0;
+		return -EINVAL;
 	}
 	return 0;
 }

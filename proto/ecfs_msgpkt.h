@@ -42,6 +42,12 @@ uint16_t ecfs_fek_checksum(const uint8_t *fek, size_t len);
  */
 int ecfs_fek_blob_encode(const struct ecfs_fek_blob *b, uint8_t *out, size_t out_len);
 int ecfs_fek_blob_decode(const uint8_t *k, size_t klen, struct ecfs_fek_blob *b);
+/*
+ * Decode, and the FEK must have a size the cipher takes (-EINVAL
+ * otherwise, @b wiped): what a key module checks after an RSA unwrap,
+ * where a wrong key or padding gives random bytes.
+ */
+int ecfs_fek_blob_decode_key(const uint8_t *k, size_t klen, struct ecfs_fek_blob *b);
 
 /* Tag 64: sig_out gets 16 characters and a NUL; enc points into in. */
 int ecfs_tag64_encode(uint8_t *out, size_t out_len,

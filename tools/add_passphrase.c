@@ -47,6 +47,10 @@ int main(int argc, char **argv)
 	uint8_t salt[ECFS_SALT_SIZE];
 	int fnek = 0, from_stdin = 0, rc = 1;
 
+	if (et_cli_help(argc, argv)) {
+		usage();
+		return 0;
+	}
 	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
 	if (argc >= 2 && !strcmp(argv[1], "--fnek"))
 		fnek = 1;

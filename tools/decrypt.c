@@ -116,20 +116,6 @@ static void report(const char *path, const char *msg)
 	fprintf(stderr, PROG ": %s: %s\n", path, msg);
 }
 
-static void *grow(void *arr, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t nc;
-
-	if (n < *cap)
-		return arr;
-	nc = *cap ? *cap * 2 : 64;
-	p = reallocarray(arr, nc, size);
-	if (p)
-		*cap = nc;
-	return p;
-}
-
 static char *join(const char *a, const char *b)
 {
 	char *p;
@@ -139,50 +125,12 @@ static char *join(const char *a, const char *b)
 	return p;
 }
 
-/* Read the first line of @path (a passphrase) into a locked secret. */
-static int read_pass_file(const char *path, struct et_secret *s)
-{
-	int fd, rc;
-
-	rc = et_secret_alloc(s, ECFS_MAX_PASSPHRASE_BYTES);
-	if (rc)
-		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		return rc;
-	}
-	rc = et_secret_read_fd(fd, s);
-	close(fd);
-	if (rc == -EMSGSIZE)
-		fprintf(stderr, PROG ": %s: passphrase longer than %d bytes\n", path,
-			ECFS_MAX_PASSPHRASE_BYTES);
-	else if (rc == -ENODATA || (!rc && !s->len))
-		fprintf(stderr, PROG ": %s: empty passphrase file\n", path);
-	else if (rc)
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(-rc));
-	if (!rc && !s->len)
-		rc = -ENODATA;
-	return rc;
-}
-
-static int add_key(struct run *r, const char *pass, size_t len, const uint8_t *salt,
-		   const char *from)
-{
-	int rc = ed_keys_add(&r->keys, pass, len, salt, r->fnek);
-
-	if (rc)
-		fprintf(stderr, PROG ": %s: cannot derive the key: %s\n", from, strerror(-rc));
-	return rc;
-}
-
 static int add_entry(struct run *r, char *src, char *dst, enum ent_type t,
 		     const struct stat *st, size_t primary)
 {
 	struct ent *e;
 
-	e = grow(r->ents, &r->cap_ents, r->n_ents, sizeof(*e));
+	e = ed_grow(r->ents, &r->cap_ents, r->n_ents, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
 	r->ents = e;
@@ -210,7 +158,7 @@ static int queue_file(struct run *r, char *src, char *dst, const struct stat *st
 		for (i = 0; i < r->n_inos; i++)
 			if (r->inos[i].dev == st->st_dev && r->inos[i].ino == st->st_ino)
 				return add_entry(r, src, dst, ENT_LINK, st, r->inos[i].idx);
-		m = grow(r->inos, &r->cap_inos, r->n_inos, sizeof(*m));
+		m = ed_grow(r->inos, &r->cap_inos, r->n_inos, sizeof(*m));
 		if (!m)
 			goto nomem;
 		r->inos = m;
@@ -293,18 +241,13 @@ static int add_dir(struct run *r, const char *dst, const struct stat *st)
 	struct dir_ent *d;
 	struct stat ost;
 	char *copy;
+	int rc;
 
 	/* Writable while we fill it; its own mode is applied at the end. */
-	if (mkdir(dst, 0700)) {
-		if (errno != EEXIST)
-			return -errno;
-		/* Never follow a symlink out of the output tree. */
-		if (lstat(dst, &ost))
-			return -errno;
-		if (!S_ISDIR(ost.st_mode))
-			return -ENOTDIR;
-	}
-	d = grow(r->dirs, &r->cap_dirs, r->n_dirs, sizeof(*d));
+	rc = ed_mkdir_out(dst, &ost);
+	if (rc < 0)
+		return rc;
+	d = ed_grow(r->dirs, &r->cap_dirs, r->n_dirs, sizeof(*d));
 	copy = strdup(dst);
 	if (!d || !copy) {
 		free(copy);
@@ -631,28 +574,19 @@ static int plan(struct run *r, const char *lower, const char *output)
 	return queue_file(r, src, dst, &st);
 }
 
-enum { OPT_PASSFILE = 256, OPT_SALT, OPT_WRAPPED, OPT_LOGIN, OPT_FNEK, OPT_JOBS, OPT_RECOVERY,
-	OPT_RECOVERY_PASS };
+enum { OPT_FNEK = ED_OPT_KEYS_END, OPT_JOBS };
 
 static const struct option long_opts[] = {
-	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
-	{ "salt", required_argument, NULL, OPT_SALT },
-	{ "wrapped-passphrase", required_argument, NULL, OPT_WRAPPED },
-	{ "login-passphrase-file", required_argument, NULL, OPT_LOGIN },
+	ED_KEYARGS_LONG_OPTS,
 	{ "fnek", no_argument, NULL, OPT_FNEK },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "recovery-key", required_argument, NULL, OPT_RECOVERY },
-	{ "recovery-key-passphrase-file", required_argument, NULL, OPT_RECOVERY_PASS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
 /* What the command line asks for. */
 struct cmdline {
-	const char *passfiles[ED_MAX_KEYS], *wrapped[ED_MAX_KEYS], *login;
-	const char *rkeys[ED_MAX_PK], *rkey_pass;
-	size_t n_pass, n_wrapped, n_rkeys;
-	uint8_t salt[ECFS_SALT_SIZE];
+	struct ed_keyargs keys;
 	unsigned long jobs;
 	const char *lower, *output;
 };
@@ -661,42 +595,17 @@ struct cmdline {
 static int parse_cmdline(int argc, char **argv, struct cmdline *c, struct run *r)
 {
 	char *end;
-	int opt;
+	int opt, taken;
 
-	memcpy(c->salt, ecfs_kdf_default_salt, sizeof(c->salt));
+	ed_keyargs_init(&c->keys);
 	c->jobs = 1;
 	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		taken = ed_keyargs_opt(PROG, &c->keys, opt, optarg);
+		if (taken < 0)
+			return 2;
+		if (taken)
+			continue;
 		switch (opt) {
-		case OPT_PASSFILE:
-		case OPT_WRAPPED:
-			if (c->n_pass + c->n_wrapped >= ED_MAX_KEYS) {
-				fprintf(stderr, PROG ": at most %d keys\n", ED_MAX_KEYS);
-				return 2;
-			}
-			if (opt == OPT_PASSFILE)
-				c->passfiles[c->n_pass++] = optarg;
-			else
-				c->wrapped[c->n_wrapped++] = optarg;
-			break;
-		case OPT_RECOVERY:
-			if (c->n_rkeys >= ED_MAX_PK) {
-				fprintf(stderr, PROG ": at most %d recovery keys\n", ED_MAX_PK);
-				return 2;
-			}
-			c->rkeys[c->n_rkeys++] = optarg;
-			break;
-		case OPT_RECOVERY_PASS:
-			c->rkey_pass = optarg;
-			break;
-		case OPT_SALT:
-			if (ecfs_hex_decode(optarg, strlen(optarg), c->salt, sizeof(c->salt))) {
-				fprintf(stderr, PROG ": --salt needs 16 hex digits\n");
-				return 2;
-			}
-			break;
-		case OPT_LOGIN:
-			c->login = optarg;
-			break;
 		case OPT_FNEK:
 			r->fnek = true;
 			break;
@@ -709,23 +618,16 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *c, struct run *r
 				return 2;
 			}
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return ed_cli_usage_exit(opt, usage);
 		}
 	}
-	if (argc - optind != 2 || (!c->n_pass && !c->n_wrapped && !c->n_rkeys)) {
+	if (argc - optind != 2 || !ed_keyargs_any(&c->keys)) {
 		usage(stderr);
 		return 2;
 	}
-	if (!!c->n_wrapped != !!c->login) {
-		fprintf(stderr, PROG ": --wrapped-passphrase and --login-passphrase-file go "
-			"together\n");
+	if (ed_keyargs_check(PROG, &c->keys))
 		return 2;
-	}
 	c->lower = argv[optind];
 	c->output = argv[optind + 1];
 	return -1;
@@ -745,58 +647,6 @@ static int init_run(struct run *r)
 	atomic_init(&r->ok, 0);
 	atomic_init(&r->failed, 0);
 	return 0;
-}
-
-static int add_passfile_keys(struct run *r, const struct cmdline *c)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; !rc && i < c->n_pass; i++) {
-		struct et_secret s = { 0 };
-
-		rc = read_pass_file(c->passfiles[i], &s);
-		if (!rc)
-			rc = add_key(r, s.buf, s.len, c->salt, c->passfiles[i]);
-		et_secret_free(&s);
-	}
-	return rc;
-}
-
-static int add_wrapped_keys(struct run *r, const struct cmdline *c)
-{
-	struct et_secret lp = { 0 }, mp = { 0 };
-	size_t plen = 0, i;
-	int rc;
-
-	if (!c->n_wrapped)
-		return 0;
-	rc = read_pass_file(c->login, &lp);
-	if (!rc)
-		rc = et_secret_alloc(&mp, ECFS_WRAP_PASS_BUF);
-	for (i = 0; !rc && i < c->n_wrapped; i++) {
-		/* A v1 file keeps no salt: it was wrapped with --salt's. */
-		rc = ecfs_wrap_read_file(c->wrapped[i], lp.buf, lp.len, c->salt, mp.buf, &plen,
-					 NULL);
-		if (rc)
-			fprintf(stderr, PROG ": %s: %s\n", c->wrapped[i],
-				et_cli_wrap_strerror(rc));
-		else
-			rc = add_key(r, mp.buf, plen, c->salt, c->wrapped[i]);
-	}
-	et_secret_free(&lp);
-	et_secret_free(&mp);
-	return rc;
-}
-
-static int add_recovery_keys(struct run *r, const struct cmdline *c)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; !rc && i < c->n_rkeys; i++)
-		rc = ed_pk_add_recovery(&r->keys, c->rkeys[i], c->rkey_pass, PROG);
-	return rc;
 }
 
 /* Decrypt what plan() queued; the exit status. */
@@ -824,8 +674,7 @@ int main(int argc, char **argv)
 	if (init_run(&r))
 		return 2;
 	status = 2;
-	if (add_passfile_keys(&r, &c) || add_wrapped_keys(&r, &c) ||
-	    add_recovery_keys(&r, &c))
+	if (ed_keyargs_load(PROG, &c.keys, &r.keys, r.fnek))
 		goto out;
 	/* plan() reports its own errors but running out of memory. */
 	rc = plan(&r, c.lower, c.output);

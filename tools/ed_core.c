@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "ecfs_b64.h"
+#include "ecfs_errbuf.h"
 #include "ecfs_cipher.h"
 #include "ecfs_kdf.h"
 #include "ecfs_packet.h"
@@ -31,18 +32,13 @@
 #define ED_XATTR_MAX	ED_HEADER_READ
 #define ED_MD5_BYTES	16
 
-static int ed_fail(struct ed_err *e, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int ed_fail(struct ed_err *e, int rc, const char *fmt, ...)
+int ed_fail(struct ed_err *e, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (e) {
-		va_start(ap, fmt);
-		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	ecfs_verrbuf(e ? e->msg : NULL, sizeof(e->msg), fmt, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -102,7 +98,7 @@ int ed_keys_add_pk(struct ed_keys *ks, EVP_PKEY *pk)
 		EVP_PKEY_free(pk);
 		return -ENOSPC;
 	}
-	rc = ed_pk_sig(pk, ks->pk_sig[ks->npk]);
+	rc = ecfs_rsa_key_sig(pk, ks->pk_sig[ks->npk]);
 	if (rc) {
 		EVP_PKEY_free(pk);
 		return rc;

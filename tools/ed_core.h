@@ -47,6 +47,10 @@ struct ed_err {
 	char msg[192];
 };
 
+/* Put the message in @e (when given) and return @rc. */
+int ed_fail(struct ed_err *e, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 struct ed_key {
 	uint8_t fekek[ECFS_MAX_KEY_BYTES];
 	uint8_t sig[ECFS_SIG_SIZE];

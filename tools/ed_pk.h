@@ -5,8 +5,9 @@
  *
  * The wrapped blob is RSA-OAEP (SHA-1, MGF1-SHA-1) over the kernel's K
  * blob: cipher_code || FEK || be16 sum of the FEK bytes.  The key id in the
- * packet is the first 8 bytes of SHA-1 over an OpenPGP v4 public-key packet
- * with creation time 0 (ecryptfs_proto.h, keymods/openssl).
+ * packet is upstream's key signature, ecfs_rsa_key_sig() (proto/ecfs_pgpkey.h,
+ * proto/crypto_backend/ecfs_cb_rsa.h), which also says whether a key holds
+ * its private half (ecfs_rsa_has_private()).
  *
  * Errors: -EKEYREJECTED wrong or missing PEM passphrase, or a public key
  * where the private one is needed; -EMEDIUMTYPE not an RSA key of 1024-4096
@@ -21,6 +22,7 @@
 
 #include <openssl/types.h>
 
+#include "crypto_backend/ecfs_cb_rsa.h"
 #include "ecfs_cipher.h"
 #include "ecfs_packet.h"
 #include "ed_core.h"
@@ -31,12 +33,6 @@
  */
 int ed_pk_load(const char *path, const char *pass, size_t pass_len, EVP_PKEY **pk,
 	       bool *has_private, struct ed_err *e);
-
-/* True when @pk holds the private half. */
-bool ed_pk_has_private(EVP_PKEY *pk);
-
-/* The binary key id (8 bytes) of @pk. */
-int ed_pk_sig(EVP_PKEY *pk, uint8_t sig[ECFS_SIG_SIZE]);
 
 /* Wrap @fek (@key_size bytes, cipher code @code) into the tag 1 @t. */
 int ed_pk_wrap(EVP_PKEY *pk, uint8_t code, const uint8_t *fek, size_t key_size,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "keymods/ecfs_keymod_load.h"
+#include "ecfs_errbuf.h"
 #include "em_args.h"
 
 static int em_err(char *err, size_t errlen, const char *fmt, ...)
@@ -17,7 +18,7 @@ static int em_err(char *err, size_t errlen, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	ecfs_verrbuf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
 }

@@ -128,34 +128,12 @@ static void mg_err(struct mg_run *r, const char *path, const char *fmt, ...)
 static void mg_draw(struct mg_run *r, bool force)
 {
 	time_t now = time(NULL);
-	int width = 30, fill;
 
 	if (!r->progress || (!force && now == r->last_draw))
 		return;
 	r->last_draw = now;
-	fill = r->total_bytes ? (int)((double)r->done_bytes / (double)r->total_bytes * width) :
-		width;
-	if (fill > width)
-		fill = width;
-	fprintf(stderr, "\r[%.*s%*s] %lu/%lu files, %.1f/%.1f MiB", fill,
-		"==============================", width - fill, "", r->done_files, r->total_files,
-		(double)r->done_bytes / 1048576.0, (double)r->total_bytes / 1048576.0);
-	if (force)
-		fputc('\n', stderr);
-}
-
-static void *mg_grow(void *arr, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t nc;
-
-	if (n < *cap)
-		return arr;
-	nc = *cap ? *cap * 2 : 64;
-	p = reallocarray(arr, nc, size);
-	if (p)
-		*cap = nc;
-	return p;
+	ed_progress_line(r->done_files, r->total_files, r->done_bytes, r->total_bytes, false,
+			 force);
 }
 
 static int mg_cmp(const void *a, const void *b)
@@ -442,7 +420,7 @@ static struct mg_ino *mg_find_ino(struct mg_run *r, const struct stat *st)
 
 static int mg_add_ino(struct mg_run *r, const struct stat *st, const char *dst, bool ok)
 {
-	struct mg_ino *m = mg_grow(r->inos, &r->cap_inos, r->n_inos, sizeof(*m));
+	struct mg_ino *m = ed_grow(r->inos, &r->cap_inos, r->n_inos, sizeof(*m));
 
 	if (!m)
 		return -ENOMEM;
@@ -610,21 +588,19 @@ static int mg_dir(struct mg_run *r, const char *src, const char *dst, const stru
 {
 	struct mg_dir *d;
 	struct stat ost;
+	int rc;
 
-	if (mkdir(dst, 0700)) {
-		if (errno != EEXIST)
-			return -errno;
-		if (lstat(dst, &ost))
-			return -errno;
-		if (!S_ISDIR(ost.st_mode))
-			return -ENOTDIR;
+	rc = ed_mkdir_out(dst, &ost);
+	if (rc < 0)
+		return rc;
+	if (rc) {
+		r->dirs_made++;
+	} else {
 		/* Writable while we fill it, also on a resumed run. */
 		(void)chmod(dst, (ost.st_mode & 07777) | 0700);
 		mg_clean_tmp(dst);
-	} else {
-		r->dirs_made++;
 	}
-	d = mg_grow(r->dirs, &r->cap_dirs, r->n_dirs, sizeof(*d));
+	d = ed_grow(r->dirs, &r->cap_dirs, r->n_dirs, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	r->dirs = d;
@@ -759,16 +735,10 @@ static void mg_finish_dirs(struct mg_run *r)
 
 /* ---- keys and main ---- */
 
-enum { OPT_PASSFILE = 256, OPT_WRAPPED, OPT_LOGIN, OPT_RKEY, OPT_RKEY_PASS, OPT_SALT,
-	OPT_FNEK, OPT_TO, OPT_STATE };
+enum { OPT_FNEK = ED_OPT_KEYS_END, OPT_TO, OPT_STATE };
 
 static const struct option long_opts[] = {
-	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
-	{ "wrapped-passphrase", required_argument, NULL, OPT_WRAPPED },
-	{ "login-passphrase-file", required_argument, NULL, OPT_LOGIN },
-	{ "recovery-key", required_argument, NULL, OPT_RKEY },
-	{ "recovery-key-passphrase-file", required_argument, NULL, OPT_RKEY_PASS },
-	{ "salt", required_argument, NULL, OPT_SALT },
+	ED_KEYARGS_LONG_OPTS,
 	{ "fnek", no_argument, NULL, OPT_FNEK },
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "state", required_argument, NULL, OPT_STATE },
@@ -778,48 +748,22 @@ static const struct option long_opts[] = {
 
 int main(int argc, char **argv)
 {
-	const char *pass[ED_MAX_KEYS], *wrapped[ED_MAX_KEYS], *rkeys[ED_MAX_PK];
-	const char *login = NULL, *rkey_pass = NULL, *state_path = NULL;
-	size_t n_pass = 0, n_wrapped = 0, n_rkeys = 0, i;
-	uint8_t salt[ECFS_SALT_SIZE];
+	const char *state_path = NULL;
+	size_t i;
+	struct ed_keyargs k;
 	struct mg_run r = { 0 };
 	char *dflt_state = NULL, *lower;
 	struct stat st;
-	int opt, rc = 0, status = 2;
+	int opt, taken, rc = 0, status = 2;
 
-	memcpy(salt, ecfs_kdf_default_salt, sizeof(salt));
+	ed_keyargs_init(&k);
 	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		taken = ed_keyargs_opt(PROG, &k, opt, optarg);
+		if (taken < 0)
+			return 2;
+		if (taken)
+			continue;
 		switch (opt) {
-		case OPT_PASSFILE:
-		case OPT_WRAPPED:
-			if (n_pass + n_wrapped >= ED_MAX_KEYS) {
-				fprintf(stderr, PROG ": at most %d keys\n", ED_MAX_KEYS);
-				return 2;
-			}
-			if (opt == OPT_PASSFILE)
-				pass[n_pass++] = optarg;
-			else
-				wrapped[n_wrapped++] = optarg;
-			break;
-		case OPT_LOGIN:
-			login = optarg;
-			break;
-		case OPT_RKEY:
-			if (n_rkeys >= ED_MAX_PK) {
-				fprintf(stderr, PROG ": at most %d recovery keys\n", ED_MAX_PK);
-				return 2;
-			}
-			rkeys[n_rkeys++] = optarg;
-			break;
-		case OPT_RKEY_PASS:
-			rkey_pass = optarg;
-			break;
-		case OPT_SALT:
-			if (ecfs_hex_decode(optarg, strlen(optarg), salt, sizeof(salt))) {
-				fprintf(stderr, PROG ": --salt needs 16 hex digits\n");
-				return 2;
-			}
-			break;
 		case OPT_FNEK:
 			r.fnek = true;
 			break;
@@ -829,23 +773,16 @@ int main(int argc, char **argv)
 		case OPT_STATE:
 			state_path = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return ed_cli_usage_exit(opt, usage);
 		}
 	}
-	if (argc - optind != 1 || !r.to || (!n_pass && !n_wrapped && !n_rkeys)) {
+	if (argc - optind != 1 || !r.to || !ed_keyargs_any(&k)) {
 		usage(stderr);
 		return 2;
 	}
-	if (!!n_wrapped != !!login) {
-		fprintf(stderr, PROG ": --wrapped-passphrase and --login-passphrase-file go "
-			"together\n");
+	if (ed_keyargs_check(PROG, &k))
 		return 2;
-	}
 	lower = argv[optind];
 	if (stat(lower, &st) || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, PROG ": %s: not a directory\n", lower);
@@ -860,35 +797,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	r.as_root = geteuid() == 0;
-	for (i = 0; !rc && i < n_pass; i++) {
-		struct et_secret s = { 0 };
-
-		rc = ed_pkcli_read_pass(PROG, pass[i], ECFS_MAX_PASSPHRASE_BYTES, &s);
-		if (!rc)
-			rc = ed_keys_add(&r.keys, s.buf, s.len, salt, r.fnek);
-		et_secret_free(&s);
-	}
-	if (!rc && n_wrapped) {
-		struct et_secret lp = { 0 }, mp = { 0 };
-		size_t plen = 0;
-
-		rc = ed_pkcli_read_pass(PROG, login, ECFS_MAX_PASSPHRASE_BYTES, &lp);
-		if (!rc)
-			rc = et_secret_alloc(&mp, ECFS_WRAP_PASS_BUF);
-		for (i = 0; !rc && i < n_wrapped; i++) {
-			rc = ecfs_wrap_read_file(wrapped[i], lp.buf, lp.len, salt, mp.buf, &plen,
-						 NULL);
-			if (rc)
-				fprintf(stderr, PROG ": %s: %s\n", wrapped[i],
-					et_cli_wrap_strerror(rc));
-			else
-				rc = ed_keys_add(&r.keys, mp.buf, plen, salt, r.fnek);
-		}
-		et_secret_free(&lp);
-		et_secret_free(&mp);
-	}
-	for (i = 0; !rc && i < n_rkeys; i++)
-		rc = ed_pk_add_recovery(&r.keys, rkeys[i], rkey_pass, PROG);
+	rc = ed_keyargs_load(PROG, &k, &r.keys, r.fnek);
 	if (rc)
 		goto out;
 	if (mkdir(r.to, 0700) && errno != EEXIST) {

@@ -86,10 +86,12 @@ struct state {
 	unsigned int version;
 };
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr, "\teCryptfs mount helper\n\tusage: "
-		"mount -t ecryptfs [lower directory] [ecryptfs mount point]\n\n"
+	fprintf(f, "\teCryptfs mount helper\n\tusage: "
+		"mount -t ecryptfs [lower directory] [ecryptfs mount point]\n"
+		"\t   or: mount.ecryptfs SOURCE DIR [-o OPTIONS] [-fnsv]\n"
+		"\t   or: mount.ecryptfs --help\n\n"
 		"See mount.ecryptfs(8) for the options.\n");
 }
 
@@ -112,6 +114,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 			}
 			npos++;
 			continue;
+		}
+		/* mount(8) never passes --help: it is for a person at a shell. */
+		if (!strcmp(s, "--help")) {
+			usage(stdout);
+			exit(0);
 		}
 		if (!strcmp(s, "-o") || !strcmp(s, "-t") || !strcmp(s, "-N")) {
 			if (i + 1 >= argc) {
@@ -141,7 +148,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 				a->verbose = 1;
 				break;
 			case 'h':
-				usage();
+				usage(stdout);
 				exit(0);
 			default:
 				fprintf(stderr, "%s: unknown flag '-%c'\n", PROG, *s);
@@ -150,7 +157,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		}
 	}
 	if (npos < 2) {
-		usage();
+		usage(stderr);
 		return -EINVAL;
 	}
 	return 0;

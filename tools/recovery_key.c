@@ -268,7 +268,7 @@ static int cmd_generate(int argc, char **argv)
 		fprintf(stderr, PROG ": RSA key generation failed\n");
 		goto out;
 	}
-	rc = ed_pk_sig(pk, sig);
+	rc = ecfs_rsa_key_sig(pk, sig);
 	if (rc)
 		goto out;
 	ecfs_sig_to_hex(sig, hex);
@@ -347,7 +347,7 @@ static int cmd_print(int argc, char **argv)
 	rc = ed_pkcli_load(PROG, argv[i], passfile, true, &pk);
 	if (rc)
 		return 1;
-	rc = ed_pk_sig(pk, sig);
+	rc = ecfs_rsa_key_sig(pk, sig);
 	EVP_PKEY_free(pk);
 	if (rc)
 		return 1;
@@ -466,7 +466,7 @@ static int cmd_sig(int argc, char **argv)
 	}
 	if (ed_pkcli_load(PROG, argv[1], NULL, false, &pk))
 		return 1;
-	rc = ed_pk_sig(pk, sig);
+	rc = ecfs_rsa_key_sig(pk, sig);
 	EVP_PKEY_free(pk);
 	if (rc) {
 		fprintf(stderr, PROG ": %s: cannot compute the signature\n", argv[1]);

@@ -150,20 +150,12 @@ static void rk_fault_init(struct rk_run *r)
 static void rk_draw(struct rk_run *r, bool force)
 {
 	time_t now = time(NULL);
-	int width = 30, fill;
 
 	if (!r->progress || (!force && now == r->last_draw))
 		return;
 	r->last_draw = now;
-	fill = r->total_bytes ? (int)((double)r->done_bytes / (double)r->total_bytes * width) :
-		r->total_files ? (int)(r->done_files * (unsigned long)width / r->total_files) : width;
-	if (fill > width)
-		fill = width;
-	fprintf(stderr, "\r[%.*s%*s] %lu/%lu files, %.1f/%.1f MiB", fill,
-		"==============================", width - fill, "", r->done_files, r->total_files,
-		(double)r->done_bytes / 1048576.0, (double)r->total_bytes / 1048576.0);
-	if (force)
-		fputc('\n', stderr);
+	ed_progress_line(r->done_files, r->total_files, r->done_bytes, r->total_bytes, true,
+			 force);
 }
 
 /* ---- one file ---- */
@@ -631,18 +623,12 @@ static int rk_home_write(const char *home, const char *login_file, const struct 
 /* ---- options ---- */
 
 enum {
-	OPT_PASSFILE = 256, OPT_WRAPPED, OPT_LOGIN, OPT_RKEY, OPT_RKEY_PASS, OPT_SALT,
-	OPT_ADD_PASS, OPT_ADD_PK, OPT_RM_PASS, OPT_RM_KEY, OPT_RM_SIG, OPT_HOME, OPT_JOURNAL,
+	OPT_ADD_PASS = ED_OPT_KEYS_END, OPT_ADD_PK, OPT_RM_PASS, OPT_RM_KEY, OPT_RM_SIG, OPT_HOME, OPT_JOURNAL,
 	OPT_DRY
 };
 
 static const struct option long_opts[] = {
-	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
-	{ "wrapped-passphrase", required_argument, NULL, OPT_WRAPPED },
-	{ "login-passphrase-file", required_argument, NULL, OPT_LOGIN },
-	{ "recovery-key", required_argument, NULL, OPT_RKEY },
-	{ "recovery-key-passphrase-file", required_argument, NULL, OPT_RKEY_PASS },
-	{ "salt", required_argument, NULL, OPT_SALT },
+	ED_KEYARGS_LONG_OPTS,
 	{ "add-passphrase-file", required_argument, NULL, OPT_ADD_PASS },
 	{ "add-public-key", required_argument, NULL, OPT_ADD_PK },
 	{ "remove-passphrase-file", required_argument, NULL, OPT_RM_PASS },
@@ -656,10 +642,10 @@ static const struct option long_opts[] = {
 };
 
 struct rk_args {
-	const char *pass[ED_MAX_KEYS], *wrapped[ED_MAX_KEYS], *login, *rkeys[ED_MAX_PK];
-	const char *rkey_pass, *add_pass[RK_MAX_ADD], *add_pk[RK_MAX_ADD];
+	struct ed_keyargs k;
+	const char *add_pass[RK_MAX_ADD], *add_pk[RK_MAX_ADD];
 	const char *rm_pass[RK_MAX_REMOVE], *rm_key[RK_MAX_REMOVE], *home, *journal;
-	size_t n_pass, n_wrapped, n_rkeys, n_add_pass, n_add_pk, n_rm_pass, n_rm_key;
+	size_t n_add_pass, n_add_pk, n_rm_pass, n_rm_key;
 };
 
 static int rk_opt_push(const char **arr, size_t *n, size_t max, const char *v, const char *what)
@@ -685,35 +671,12 @@ static int rk_add_remove_sig(struct rk_run *r, const uint8_t *sig)
 /* Derive and record every key of the command line. */
 static int rk_setup_keys(struct rk_run *r, struct rk_args *a, struct et_secret *home_pass)
 {
-	struct et_secret s = { 0 }, lp = { 0 }, mp = { 0 };
+	struct et_secret s = { 0 };
 	uint8_t fekek[ECFS_MAX_KEY_BYTES];
-	size_t i, j, plen = 0;
+	size_t i, j;
 	int rc = 0;
 
-	for (i = 0; !rc && i < a->n_pass; i++) {
-		rc = ed_pkcli_read_pass(PROG, a->pass[i], ECFS_MAX_PASSPHRASE_BYTES, &s);
-		if (!rc)
-			rc = ed_keys_add(&r->keys, s.buf, s.len, r->salt, false);
-		et_secret_free(&s);
-	}
-	if (!rc && a->n_wrapped) {
-		rc = ed_pkcli_read_pass(PROG, a->login, ECFS_MAX_PASSPHRASE_BYTES, &lp);
-		if (!rc)
-			rc = et_secret_alloc(&mp, ECFS_WRAP_PASS_BUF);
-		for (i = 0; !rc && i < a->n_wrapped; i++) {
-			rc = ecfs_wrap_read_file(a->wrapped[i], lp.buf, lp.len, r->salt, mp.buf,
-						 &plen, NULL);
-			if (rc)
-				fprintf(stderr, PROG ": %s: %s\n", a->wrapped[i],
-					et_cli_wrap_strerror(rc));
-			else
-				rc = ed_keys_add(&r->keys, mp.buf, plen, r->salt, false);
-		}
-		et_secret_free(&lp);
-		et_secret_free(&mp);
-	}
-	for (i = 0; !rc && i < a->n_rkeys; i++)
-		rc = ed_pk_add_recovery(&r->keys, a->rkeys[i], a->rkey_pass, PROG);
+	rc = ed_keyargs_load(PROG, &a->k, &r->keys, false);
 	for (i = 0; !rc && i < a->n_add_pass; i++) {
 		struct rk_add *ad = &r->add[r->n_add];
 
@@ -733,11 +696,11 @@ static int rk_setup_keys(struct rk_run *r, struct rk_args *a, struct et_secret *
 
 		rc = ed_pkcli_load(PROG, a->add_pk[i], NULL, false, &ad->pk);
 		if (!rc)
-			rc = ed_pk_sig(ad->pk, ad->sig);
+			rc = ecfs_rsa_key_sig(ad->pk, ad->sig);
 		if (!rc) {
 			ad->tag = ECFS_TAG_1;
 			/* A private key given here is used to check the new packets. */
-			ad->pk_private = ed_pk_has_private(ad->pk);
+			ad->pk_private = ecfs_rsa_has_private(ad->pk);
 			r->n_add++;
 		}
 	}
@@ -757,7 +720,7 @@ static int rk_setup_keys(struct rk_run *r, struct rk_args *a, struct et_secret *
 
 		rc = ed_pkcli_load(PROG, a->rm_key[i], NULL, false, &pk);
 		if (!rc)
-			rc = ed_pk_sig(pk, sig);
+			rc = ecfs_rsa_key_sig(pk, sig);
 		EVP_PKEY_free(pk);
 		if (!rc)
 			rc = rk_add_remove_sig(r, sig);
@@ -846,36 +809,19 @@ int main(int argc, char **argv)
 	struct et_secret home_pass = { 0 };
 	char oldsig[ECFS_SIG_SIZE_HEX + 1] = "";
 	const char *lower;
-	int opt, rc, status = 2;
+	int opt, taken, rc, status = 2;
 	size_t i;
 
 	g_run = &r;
-	memcpy(r.salt, ecfs_kdf_default_salt, sizeof(r.salt));
+	ed_keyargs_init(&a.k);
 	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		rc = 0;
+		taken = ed_keyargs_opt(PROG, &a.k, opt, optarg);
+		if (taken < 0)
+			return 2;
+		if (taken)
+			continue;
 		switch (opt) {
-		case OPT_PASSFILE:
-			rc = rk_opt_push(a.pass, &a.n_pass, ED_MAX_KEYS, optarg, "passphrases");
-			break;
-		case OPT_WRAPPED:
-			rc = rk_opt_push(a.wrapped, &a.n_wrapped, ED_MAX_KEYS, optarg,
-					 "wrapped passphrases");
-			break;
-		case OPT_LOGIN:
-			a.login = optarg;
-			break;
-		case OPT_RKEY:
-			rc = rk_opt_push(a.rkeys, &a.n_rkeys, ED_MAX_PK, optarg, "recovery keys");
-			break;
-		case OPT_RKEY_PASS:
-			a.rkey_pass = optarg;
-			break;
-		case OPT_SALT:
-			if (ecfs_hex_decode(optarg, strlen(optarg), r.salt, sizeof(r.salt))) {
-				fprintf(stderr, PROG ": --salt needs 16 hex digits\n");
-				return 2;
-			}
-			break;
 		case OPT_ADD_PASS:
 			rc = rk_opt_push(a.add_pass, &a.n_add_pass, RK_MAX_ADD, optarg, "added keys");
 			break;
@@ -910,27 +856,24 @@ int main(int argc, char **argv)
 		case OPT_DRY:
 			r.dry_run = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return ed_cli_usage_exit(opt, usage);
 		}
 		if (rc)
 			return 2;
 	}
+	memcpy(r.salt, a.k.salt, sizeof(r.salt));
 	if (argc - optind != 1) {
 		usage(stderr);
 		return 2;
 	}
 	lower = argv[optind];
-	if (!!a.n_wrapped != !!a.login && !(a.home && a.login)) {
+	if (!!a.k.n_wrapped != !!a.k.login && !(a.home && a.k.login)) {
 		fprintf(stderr, PROG ": --wrapped-passphrase and --login-passphrase-file go "
 			"together\n");
 		return 2;
 	}
-	if (a.home && (a.n_add_pass != 1 || !a.login)) {
+	if (a.home && (a.n_add_pass != 1 || !a.k.login)) {
 		fprintf(stderr, PROG ": --home-dir needs exactly one --add-passphrase-file (the new "
 			"mount passphrase) and --login-passphrase-file\n");
 		return 2;
@@ -977,7 +920,7 @@ int main(int argc, char **argv)
 		if (r.failed)
 			fprintf(stderr, PROG ": %s left unchanged because files failed; run again "
 				"once they are fixed\n", a.home);
-		else if (rk_home_write(a.home, a.login, &home_pass, r.salt))
+		else if (rk_home_write(a.home, a.k.login, &home_pass, r.salt))
 			status = 1;
 	}
 	if (r.jfd >= 0 && !r.dry_run) {

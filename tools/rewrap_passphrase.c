@@ -29,23 +29,21 @@ int main(int argc, char **argv)
 	size_t len = 0;
 	int rc = 1;
 
-	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
-	if (argc < 2 || argc > 4 || (argc == 3 && strcmp(argv[2], "-"))) {
+	if (et_cli_help(argc, argv)) {
 		usage();
-		return 1;
+		return 0;
 	}
+	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
 	if (et_secret_alloc(&oldp, ECFS_MAX_PASSPHRASE_BYTES) || et_secret_alloc(&newp, ECFS_MAX_PASSPHRASE_BYTES) ||
 	    et_secret_alloc(&again, ECFS_MAX_PASSPHRASE_BYTES) || et_secret_alloc(&pw, ECFS_WRAP_PASS_BUF))
 		goto out;
-	if (argc == 4) {
-		fprintf(stderr, "%s: warning: passphrases given as arguments can be read by other users in the process list\n",
-			PROG);
-		if (et_cli_arg_pass(PROG, argv[2], &oldp) || et_cli_arg_pass(PROG, argv[3], &newp))
-			goto usage;
-	} else if (argc == 3) {
-		if (et_cli_get_pass(PROG, NULL, &oldp) || et_cli_get_pass(PROG, NULL, &newp))
-			goto usage;
-	} else {
+	rc = et_cli_pass_pair(PROG, argc, argv, &oldp, &newp);
+	if (rc < 0) {
+		rc = 1;
+		goto usage;
+	}
+	if (!rc) {
+		rc = 1;
 		if (et_cli_get_pass(PROG, "Old wrapping passphrase", &oldp) ||
 		    et_cli_get_pass(PROG, "New wrapping passphrase", &newp) ||
 		    et_cli_get_pass(PROG, "New wrapping passphrase (again)", &again))
@@ -58,15 +56,13 @@ int main(int argc, char **argv)
 	et_cli_rc_salt(salt);
 	rc = ecfs_wrap_read_file(argv[1], oldp.buf, oldp.len, salt, pw.buf, &len, NULL);
 	if (rc) {
-		fprintf(stderr, "Error: Unwrapping passphrase failed [%d]\n", rc);
-		fprintf(stderr, "%s: %s: %s\n", PROG, argv[1], et_cli_wrap_strerror(rc));
+		et_cli_wrap_fail(PROG, "Unwrapping passphrase", argv[1], rc);
 		rc = 1;
 		goto out;
 	}
 	rc = ecfs_wrap_write_file(argv[1], pw.buf, len, newp.buf, newp.len);
 	if (rc) {
-		fprintf(stderr, "Error: Wrapping passphrase failed [%d]\n", rc);
-		fprintf(stderr, "%s: %s: %s\n", PROG, argv[1], et_cli_wrap_strerror(rc));
+		et_cli_wrap_fail(PROG, "Wrapping passphrase", argv[1], rc);
 		rc = 1;
 		goto out;
 	}

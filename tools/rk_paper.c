@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "ecfs_errbuf.h"
 #include "rk_paper.h"
 
 #define RK_MAGIC	"ecryptfs-recovery-key v1"
@@ -113,19 +114,6 @@ int rk_paper_encode(const char *type, const char *sig_hex, const uint8_t *der, s
 	return 0;
 }
 
-static void rk_msg(char *msg, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void rk_msg(char *msg, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!msg || !size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, size, fmt, ap);
-	va_end(ap);
-}
-
 static int rk_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -179,7 +167,7 @@ static int rk_data_line(struct rk_state *st, unsigned long no, const char *body,
 	int n;
 
 	if (!no || no > RK_MAX_LINES) {
-		rk_msg(msg, msg_size, "line %zu: line number %lu is out of range", srcline, no);
+		ecfs_errbuf(msg, msg_size, "line %zu: line number %lu is out of range", srcline, no);
 		return -EPROTO;
 	}
 	/* "crc" is optional: the last four digits are the check. */
@@ -203,22 +191,22 @@ static int rk_data_line(struct rk_state *st, unsigned long no, const char *body,
 		n = n >= 3 ? n - 2 : -EPROTO;
 	}
 	if (n <= 0) {
-		rk_msg(msg, msg_size, "line %03lu: not hex digits and a 4-digit check", no);
+		ecfs_errbuf(msg, msg_size, "line %03lu: not hex digits and a 4-digit check", no);
 		return -EPROTO;
 	}
 	if (rk_paper_crc16((uint16_t)no, buf, (size_t)n) !=
 	    (uint16_t)(buf[n] << 8 | buf[n + 1])) {
-		rk_msg(msg, msg_size, "line %03lu: checksum mismatch: retype this line", no);
+		ecfs_errbuf(msg, msg_size, "line %03lu: checksum mismatch: retype this line", no);
 		return -EBADMSG;
 	}
 	if (n != RK_PAPER_LINE_BYTES && st->have_bytes &&
 	    (no - 1) * RK_PAPER_LINE_BYTES + (size_t)n != st->bytes) {
-		rk_msg(msg, msg_size, "line %03lu: %d bytes, a full line has %d", no, n,
+		ecfs_errbuf(msg, msg_size, "line %03lu: %d bytes, a full line has %d", no, n,
 		       RK_PAPER_LINE_BYTES);
 		return -EPROTO;
 	}
 	if ((no - 1) * RK_PAPER_LINE_BYTES + (size_t)n > RK_PAPER_MAX_BYTES) {
-		rk_msg(msg, msg_size, "line %03lu: beyond the largest key", no);
+		ecfs_errbuf(msg, msg_size, "line %03lu: beyond the largest key", no);
 		return -EMSGSIZE;
 	}
 	memcpy(st->der + (no - 1) * RK_PAPER_LINE_BYTES, buf, (size_t)n);
@@ -251,7 +239,7 @@ static int rk_line(struct rk_state *st, const char *l, size_t len, size_t srclin
 			len--;
 		}
 		if (!len || len >= RK_PAPER_TYPE_MAX) {
-			rk_msg(msg, msg_size, "line %zu: bad type", srcline);
+			ecfs_errbuf(msg, msg_size, "line %zu: bad type", srcline);
 			return -EPROTO;
 		}
 		memcpy(st->type, l, len);
@@ -293,7 +281,7 @@ static int rk_line(struct rk_state *st, const char *l, size_t len, size_t srclin
 	/* The title and "sig:" are informational. */
 	return 0;
 bad:
-	rk_msg(msg, msg_size, "line %zu: cannot read \"%.*s\"", srcline, (int)(len > 40 ? 40 : len),
+	ecfs_errbuf(msg, msg_size, "line %zu: cannot read \"%.*s\"", srcline, (int)(len > 40 ? 40 : len),
 	       l);
 	return -EPROTO;
 }
@@ -317,13 +305,13 @@ int rk_paper_decode(const char *text, char *type, uint8_t *der, size_t *len, cha
 		l += ll + (nl ? 1 : 0);
 	}
 	if (!st.have_type || !st.have_bytes || !st.have_sha) {
-		rk_msg(msg, msg_size, "the \"%s:\" line is missing",
+		ecfs_errbuf(msg, msg_size, "the \"%s:\" line is missing",
 		       !st.have_type ? "type" : !st.have_bytes ? "bytes" : "sha256");
 		return -ENODATA;
 	}
 	lines = (st.bytes + RK_PAPER_LINE_BYTES - 1) / RK_PAPER_LINE_BYTES;
 	if (st.max_line > lines) {
-		rk_msg(msg, msg_size, "line %03zu: more lines than the %zu bytes announced",
+		ecfs_errbuf(msg, msg_size, "line %03zu: more lines than the %zu bytes announced",
 		       st.max_line, st.bytes);
 		return -EMSGSIZE;
 	}
@@ -332,11 +320,11 @@ int rk_paper_decode(const char *text, char *type, uint8_t *der, size_t *len, cha
 			      st.bytes - (lines - 1) * RK_PAPER_LINE_BYTES;
 
 		if (!st.seen[i]) {
-			rk_msg(msg, msg_size, "line %03zu is missing", i);
+			ecfs_errbuf(msg, msg_size, "line %03zu is missing", i);
 			return -ENODATA;
 		}
 		if (st.seen[i] != want) {
-			rk_msg(msg, msg_size, "line %03zu: %u bytes, expected %zu", i,
+			ecfs_errbuf(msg, msg_size, "line %03zu: %u bytes, expected %zu", i,
 			       st.seen[i], want);
 			return -EPROTO;
 		}
@@ -344,7 +332,7 @@ int rk_paper_decode(const char *text, char *type, uint8_t *der, size_t *len, cha
 	if (rk_sha256(der, st.bytes, sha))
 		return -EIO;
 	if (CRYPTO_memcmp(sha, st.sha, RK_SHA_LEN)) {
-		rk_msg(msg, msg_size, "every line checks but the sha256 line does not match: "
+		ecfs_errbuf(msg, msg_size, "every line checks but the sha256 line does not match: "
 		       "check the sha256 line and the line order");
 		return -EBADMSG;
 	}

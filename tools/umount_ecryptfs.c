@@ -24,9 +24,12 @@
 
 #define PROG "umount.ecryptfs"
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr, "\teCryptfs umount helper\n\tusage: umount [ecryptfs mount point]\n");
+	fprintf(f, "\teCryptfs umount helper\n\tusage: umount [ecryptfs mount point]\n"
+		"\t   or: umount.ecryptfs DIR [-flnrv]\n"
+		"\t   or: umount.ecryptfs --help\n\n"
+		"See umount.ecryptfs(8).\n");
 }
 
 /* Unlink every ecryptfs_sig= and the ecryptfs_fnek_sig= of @opts. */
@@ -73,6 +76,12 @@ int main(int argc, char **argv)
 			arg = argv[i];
 			continue;
 		}
+		/* umount(8) never passes --help or -h: they are for a person at a shell. */
+		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+			usage(stdout);
+			ret = 0;
+			goto out;
+		}
 		if (!strcmp(s, "-N") || !strcmp(s, "-t")) {
 			i++;
 			continue;
@@ -89,7 +98,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!arg) {
-		usage();
+		usage(stderr);
 		goto out;
 	}
 	/* mountinfo lists canonical paths; a vanished directory is used as given. */

@@ -31,18 +31,16 @@ int main(int argc, char **argv)
 	size_t len = 0;
 	int rc = 1;
 
+	if (et_cli_help(argc, argv)) {
+		usage();
+		return 0;
+	}
 	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
-	rc = et_cli_wrapped_args(PROG, argc, argv, &file, &wpw);
+	rc = et_cli_unwrap_args(PROG, "Unwrapping passphrase", argc, argv, &file, &wpw, &pw, &len,
+				salt);
 	if (rc > 0)
 		goto usage;
-	rc = 1;
-	if (!file || et_secret_alloc(&pw, ECFS_WRAP_PASS_BUF))
-		goto out;
-	et_cli_rc_salt(salt);
-	rc = ecfs_wrap_read_file(file, wpw.buf, wpw.len, salt, pw.buf, &len, NULL);
 	if (rc) {
-		fprintf(stderr, "Error: Unwrapping passphrase failed [%d]\n", rc);
-		fprintf(stderr, "%s: %s: %s\n", PROG, file, et_cli_wrap_strerror(rc));
 		rc = 1;
 		goto out;
 	}

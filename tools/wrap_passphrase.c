@@ -31,30 +31,22 @@ int main(int argc, char **argv)
 	struct et_secret pw = { 0 }, wpw = { 0 };
 	int rc = 1;
 
-	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
-	if (argc < 2 || argc > 4 || (argc == 3 && strcmp(argv[2], "-"))) {
+	if (et_cli_help(argc, argv)) {
 		usage();
-		return 1;
+		return 0;
 	}
+	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
 	if (et_secret_alloc(&pw, ECFS_MAX_PASSPHRASE_BYTES) || et_secret_alloc(&wpw, ECFS_MAX_PASSPHRASE_BYTES))
 		goto out;
-	if (argc == 4) {
-		fprintf(stderr, "%s: warning: passphrases given as arguments can be read by other users in the process list\n",
-			PROG);
-		if (et_cli_arg_pass(PROG, argv[2], &pw) || et_cli_arg_pass(PROG, argv[3], &wpw))
-			goto usage;
-	} else if (argc == 3) {
-		if (et_cli_get_pass(PROG, NULL, &pw) || et_cli_get_pass(PROG, NULL, &wpw))
-			goto usage;
-	} else {
-		if (et_cli_get_pass(PROG, "Passphrase to wrap", &pw) ||
-		    et_cli_get_pass(PROG, "Wrapping passphrase", &wpw))
-			goto usage;
+	rc = et_cli_pass_pair(PROG, argc, argv, &pw, &wpw);
+	if (rc < 0 || (!rc && (et_cli_get_pass(PROG, "Passphrase to wrap", &pw) ||
+			       et_cli_get_pass(PROG, "Wrapping passphrase", &wpw)))) {
+		rc = 1;
+		goto usage;
 	}
 	rc = ecfs_wrap_write_file(argv[1], pw.buf, pw.len, wpw.buf, wpw.len);
 	if (rc) {
-		fprintf(stderr, "Error: Wrapping passphrase failed [%d]\n", rc);
-		fprintf(stderr, "%s: %s: %s\n", PROG, argv[1], et_cli_wrap_strerror(rc));
+		et_cli_wrap_fail(PROG, "Wrapping passphrase", argv[1], rc);
 		rc = 1;
 		goto out;
 	}

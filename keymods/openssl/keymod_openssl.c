@@ -25,7 +25,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +41,10 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "crypto_backend/ecfs_cb_rsa.h"
+#include "ecfs_errbuf.h"
 #include "keymods/ecfs_keymod.h"
+#include "keymods/ecfs_keymod_util.h"
 
 #define KO_ALIAS		"openssl"
 #define KO_DEFAULT_BITS		3072
@@ -82,61 +84,18 @@ static const struct ecfs_keymod_param ko_params[] = {
 	{ "bits", "openssl_bits", ECFS_KEYMOD_P_GENERATE,
 	  "RSA modulus size for a new key (default 3072)" },
 };
+#define KO_NPARAMS	(sizeof(ko_params) / sizeof(ko_params[0]))
 
-static void ko_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void ko_err(char *err, size_t errlen, const char *fmt, ...)
+/* Value of our parameter @name (short or long form) in @kv, or NULL. */
+static const char *ko_kv(const struct ecfs_keymod_kv *kv, size_t n, const char *name)
 {
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
+	return ecfs_keymod_kv_get(ko_params, KO_NPARAMS, kv, n, name);
 }
 
 static const struct ecfs_keymod_param *ko_get_params(size_t *n)
 {
-	*n = sizeof(ko_params) / sizeof(ko_params[0]);
+	*n = KO_NPARAMS;
 	return ko_params;
-}
-
-/* Value of @name (short or long form) in @kv, or NULL. */
-static const char *kv_get(const struct ecfs_keymod_kv *kv, size_t n, const char *name)
-{
-	const struct ecfs_keymod_param *p = NULL;
-	size_t i;
-
-	for (i = 0; i < sizeof(ko_params) / sizeof(ko_params[0]); i++)
-		if (!strcmp(ko_params[i].name, name))
-			p = &ko_params[i];
-	for (i = 0; p && i < n; i++)
-		if (kv[i].name && (!strcmp(kv[i].name, p->name) ||
-				   (p->alias && !strcmp(kv[i].name, p->alias))))
-			return kv[i].value;
-	return NULL;
-}
-
-static int kv_check_known(const struct ecfs_keymod_kv *kv, size_t n, char *err, size_t errlen)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		int known = 0;
-
-		for (j = 0; j < sizeof(ko_params) / sizeof(ko_params[0]); j++)
-			if (kv[i].name && (!strcmp(kv[i].name, ko_params[j].name) ||
-					   !strcmp(kv[i].name, ko_params[j].alias)))
-				known = 1;
-		if (!known) {
-			ko_err(err, errlen, "openssl: unknown parameter '%s'",
-			       kv[i].name ? kv[i].name : "");
-			return -EINVAL;
-		}
-	}
-	return 0;
 }
 
 static void pass_init(struct ko_pass *p)
@@ -218,29 +177,49 @@ static int ko_open_file(const char *path, const char *what, size_t max, char *er
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
-		ko_err(err, errlen, "openssl: cannot open %s %s: %s", what, path,
+		ecfs_errbuf(err, errlen, "openssl: cannot open %s %s: %s", what, path,
 		       strerror(errno));
 		return r;
 	}
 	if (fstat(fd, &sb)) {
 		r = -errno;
 		close(fd);
-		ko_err(err, errlen, "openssl: cannot stat %s %s: %s", what, path,
+		ecfs_errbuf(err, errlen, "openssl: cannot stat %s %s: %s", what, path,
 		       strerror(-r));
 		return r;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		ko_err(err, errlen, "openssl: %s %s is not a regular file", what, path);
+		ecfs_errbuf(err, errlen, "openssl: %s %s is not a regular file", what, path);
 		return -EINVAL;
 	}
 	if ((unsigned long long)sb.st_size > max) {
 		close(fd);
-		ko_err(err, errlen, "openssl: %s %s is too large (%lld bytes, at most %zu)", what,
+		ecfs_errbuf(err, errlen, "openssl: %s %s is too large (%lld bytes, at most %zu)", what,
 		       path, (long long)sb.st_size, max);
 		return -EFBIG;
 	}
 	return fd;
+}
+
+/* Read @fd to its end into @buf: 0, -errno, or -EFBIG when it fills @cap. */
+static int ko_read_all(int fd, char *buf, size_t cap, size_t *len)
+{
+	ssize_t n;
+
+	*len = 0;
+	for (;;) {
+		n = read(fd, buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		*len += (size_t)n;
+		if (*len == cap)
+			return -EFBIG;
+	}
 }
 
 static int pass_read_fd(int fd, struct ko_pass *p, const char *what, char *err, size_t errlen)
@@ -250,33 +229,23 @@ static int pass_read_fd(int fd, struct ko_pass *p, const char *what, char *err, 
 	int r;
 
 	(void)mlock(buf, sizeof(buf));
-	for (;;) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			ko_err(err, errlen, "openssl: cannot read the passphrase from %s: %s", what,
-			       strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(buf)) {
-			r = -EFBIG;
-			ko_err(err, errlen, "openssl: passphrase file %s is too large", what);
-			goto out;
-		}
+	r = ko_read_all(fd, buf, sizeof(buf), &len);
+	if (r == -EFBIG) {
+		ecfs_errbuf(err, errlen, "openssl: passphrase file %s is too large", what);
+		goto out;
+	}
+	if (r) {
+		ecfs_errbuf(err, errlen, "openssl: cannot read the passphrase from %s: %s", what,
+			    strerror(-r));
+		goto out;
 	}
 	r = pass_parse(buf, len, p);
 	if (r == -ENOENT)
-		ko_err(err, errlen, "openssl: no openssl_passwd= line in %s", what);
+		ecfs_errbuf(err, errlen, "openssl: no openssl_passwd= line in %s", what);
 	else if (r == -ENODATA)
-		ko_err(err, errlen, "openssl: the passphrase in %s is empty", what);
+		ecfs_errbuf(err, errlen, "openssl: the passphrase in %s is empty", what);
 	else if (r == -EMSGSIZE)
-		ko_err(err, errlen, "openssl: the passphrase in %s is too long", what);
+		ecfs_errbuf(err, errlen, "openssl: the passphrase in %s is too long", what);
 out:
 	OPENSSL_cleanse(buf, sizeof(buf));
 	(void)munlock(buf, sizeof(buf));
@@ -394,25 +363,15 @@ static int key_load(const char *path, const struct ko_pass *pass, EVP_PKEY **out
 		return -ENOMEM;
 	}
 	(void)mlock(buf, KO_MAX_KEYFILE + 1);
-	for (;;) {
-		ssize_t n = read(fd, buf + len, KO_MAX_KEYFILE + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			ko_err(err, errlen, "openssl: cannot read key file %s: %s", path,
-			       strerror(errno));
-			goto out_buf;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > KO_MAX_KEYFILE) {
-			r = -EFBIG;
-			ko_err(err, errlen, "openssl: key file %s is too large", path);
-			goto out_buf;
-		}
+	r = ko_read_all(fd, buf, KO_MAX_KEYFILE + 1, &len);
+	if (r == -EFBIG) {
+		ecfs_errbuf(err, errlen, "openssl: key file %s is too large", path);
+		goto out_buf;
+	}
+	if (r) {
+		ecfs_errbuf(err, errlen, "openssl: cannot read key file %s: %s", path,
+			    strerror(-r));
+		goto out_buf;
 	}
 	r = -ENOMEM;
 	bio = BIO_new_mem_buf(buf, (int)len);
@@ -440,26 +399,26 @@ out_buf:
 		return r;
 	if (!pk) {
 		if (cb.asked && (!pass || !pass->set)) {
-			ko_err(err, errlen,
+			ecfs_errbuf(err, errlen,
 			       "openssl: key file %s is passphrase-protected and no passphrase was given",
 			       path);
 			return -EKEYREJECTED;
 		}
 		if (cb.asked) {
-			ko_err(err, errlen, "openssl: wrong passphrase for key file %s", path);
+			ecfs_errbuf(err, errlen, "openssl: wrong passphrase for key file %s", path);
 			return -EKEYREJECTED;
 		}
-		ko_err(err, errlen, "openssl: %s holds no PEM private or public key", path);
+		ecfs_errbuf(err, errlen, "openssl: %s holds no PEM private or public key", path);
 		return -EMEDIUMTYPE;
 	}
 	if (!EVP_PKEY_is_a(pk, "RSA")) {
-		ko_err(err, errlen, "openssl: the key in %s is not an RSA key", path);
+		ecfs_errbuf(err, errlen, "openssl: the key in %s is not an RSA key", path);
 		EVP_PKEY_free(pk);
 		return -EMEDIUMTYPE;
 	}
 	if (EVP_PKEY_get_bits(pk) < KO_MIN_LOAD_BITS ||
 	    EVP_PKEY_get_size(pk) > ECFS_KEYMOD_MAX_WRAPPED) {
-		ko_err(err, errlen,
+		ecfs_errbuf(err, errlen,
 		       "openssl: the RSA key in %s has %d bits; %d-4096 are accepted (make a new key with ecryptfs-generate-key)",
 		       path, EVP_PKEY_get_bits(pk), KO_MIN_LOAD_BITS);
 		EVP_PKEY_free(pk);
@@ -493,8 +452,6 @@ struct ko_cache_ent {
 	char sig[ECFS_KEYMOD_SIG_HEX + 1];
 	unsigned long used;
 };
-
-static int key_sig_of(EVP_PKEY *pk, char sig[ECFS_KEYMOD_SIG_HEX + 1]);
 
 static pthread_mutex_t ko_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ko_cache_ent ko_cache[KO_CACHE_SLOTS];
@@ -608,7 +565,7 @@ static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
 
 	r = tok_parse(blob, blob_len, &t);
 	if (r) {
-		ko_err(err, errlen, "openssl: malformed token blob");
+		ecfs_errbuf(err, errlen, "openssl: malformed token blob");
 		return r;
 	}
 	if (!fid_of(t.path, &kid) && !fid_of(t.pwfile, &pid)) {
@@ -625,9 +582,9 @@ static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
 	r = key_load(t.path, &pass, pk, err, errlen);
 	if (r)
 		goto out;
-	r = key_sig_of(*pk, sig);
+	r = ecfs_rsa_key_sig_hex(*pk, sig);
 	if (r) {
-		ko_err(err, errlen, "openssl: cannot compute the key signature");
+		ecfs_errbuf(err, errlen, "openssl: cannot compute the key signature");
 		EVP_PKEY_free(*pk);
 		*pk = NULL;
 		goto out;
@@ -638,90 +595,6 @@ static int key_load_tok(const uint8_t *blob, size_t blob_len, EVP_PKEY **pk,
 out:
 	pass_wipe(&pass);
 	return r;
-}
-
-static void hex_lower(const uint8_t *in, size_t n, char *out)
-{
-	static const char hx[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hx[in[i] >> 4];
-		out[2 * i + 1] = hx[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-/* The OpenPGP v4 key-ID-style signature upstream uses. */
-static int key_sig_of(EVP_PKEY *pk, char sig[ECFS_KEYMOD_SIG_HEX + 1])
-{
-	BIGNUM *n = NULL, *e = NULL;
-	uint8_t *pkt = NULL;
-	uint8_t md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	int nbits, ebits, nbytes, ebytes, body, r = -EINVAL;
-	size_t i = 0;
-
-	if (!EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n) ||
-	    !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e))
-		goto out;
-	nbits = BN_num_bits(n);
-	ebits = BN_num_bits(e);
-	nbytes = BN_num_bytes(n);
-	ebytes = BN_num_bytes(e);
-	/* version, creation time, algorithm, two MPI bit counts, the MPIs */
-	body = 1 + 4 + 1 + 2 + nbytes + 2 + ebytes;
-	if (body > 0xffff || nbits > 0xffff || ebits > 0xffff)
-		goto out;
-	pkt = malloc(3 + (size_t)body);
-	if (!pkt) {
-		r = -ENOMEM;
-		goto out;
-	}
-	pkt[i++] = 0x99;		/* old-format tag 6, two-byte length */
-	pkt[i++] = (uint8_t)(body >> 8);
-	pkt[i++] = (uint8_t)body;
-	pkt[i++] = 0x04;		/* key packet version 4 */
-	memset(pkt + i, 0, 4);		/* creation time: always zero */
-	i += 4;
-	pkt[i++] = 0x02;		/* RSA encrypt-only */
-	pkt[i++] = (uint8_t)(nbits >> 8);
-	pkt[i++] = (uint8_t)nbits;
-	if (BN_bn2binpad(n, pkt + i, nbytes) != nbytes)
-		goto out;
-	i += (size_t)nbytes;
-	pkt[i++] = (uint8_t)(ebits >> 8);
-	pkt[i++] = (uint8_t)ebits;
-	if (BN_bn2binpad(e, pkt + i, ebytes) != ebytes)
-		goto out;
-	i += (size_t)ebytes;
-	if (!EVP_Digest(pkt, i, md, &mdlen, EVP_sha1(), NULL) || mdlen < 8)
-		goto out;
-	hex_lower(md, 8, sig);
-	r = 0;
-out:
-	free(pkt);
-	BN_free(n);
-	BN_free(e);
-	ERR_clear_error();
-	return r;
-}
-
-/* OAEP as upstream's RSA_PKCS1_OAEP_PADDING: SHA-1 and MGF1 with SHA-1. */
-static EVP_PKEY_CTX *oaep_ctx(EVP_PKEY *pk, int encrypt)
-{
-	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
-
-	if (!c)
-		return NULL;
-	if ((encrypt ? EVP_PKEY_encrypt_init(c) : EVP_PKEY_decrypt_init(c)) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_OAEP_PADDING) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_oaep_md(c, EVP_sha1()) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha1()) <= 0) {
-		EVP_PKEY_CTX_free(c);
-		return NULL;
-	}
-	return c;
 }
 
 /* ---- operations ---- */
@@ -743,20 +616,20 @@ static int ko_key_sig(const uint8_t *blob, size_t blob_len, char sig[ECFS_KEYMOD
 static int kv_pass(const struct ecfs_keymod_kv *kv, size_t n, struct ko_pass *pass,
 		   char *err, size_t errlen)
 {
-	const char *pw = kv_get(kv, n, "passwd");
-	const char *fdv = kv_get(kv, n, "passwd_fd");
-	const char *pf = kv_get(kv, n, "passwd_file");
+	const char *pw = ko_kv(kv, n, "passwd");
+	const char *fdv = ko_kv(kv, n, "passwd_fd");
+	const char *pf = ko_kv(kv, n, "passwd_file");
 	int srcs = !!pw + !!fdv + !!pf;
 
 	if (srcs > 1) {
-		ko_err(err, errlen, "openssl: give only one of passwd=, passwd_fd=, passwd_file=");
+		ecfs_errbuf(err, errlen, "openssl: give only one of passwd=, passwd_fd=, passwd_file=");
 		return -EINVAL;
 	}
 	if (pw) {
 		size_t l = strlen(pw);
 
 		if (!l || l > KO_MAX_PASS) {
-			ko_err(err, errlen, "openssl: the passphrase must be 1-%d bytes",
+			ecfs_errbuf(err, errlen, "openssl: the passphrase must be 1-%d bytes",
 			       KO_MAX_PASS);
 			return -EINVAL;
 		}
@@ -772,7 +645,7 @@ static int kv_pass(const struct ecfs_keymod_kv *kv, size_t n, struct ko_pass *pa
 		errno = 0;
 		fd = strtol(fdv, &end, 10);
 		if (errno || *end || end == fdv || fd < 0 || fd > INT_MAX) {
-			ko_err(err, errlen, "openssl: passwd_fd= needs a file descriptor number");
+			ecfs_errbuf(err, errlen, "openssl: passwd_fd= needs a file descriptor number");
 			return -EINVAL;
 		}
 		return pass_read_fd((int)fd, pass, "the passphrase file descriptor", err, errlen);
@@ -787,7 +660,7 @@ static int abs_path(const char *in, char *out, const char *what, char *err, size
 	if (!realpath(in, out)) {
 		int r = -errno;
 
-		ko_err(err, errlen, "openssl: %s %s: %s", what, in, strerror(errno));
+		ecfs_errbuf(err, errlen, "openssl: %s %s: %s", what, in, strerror(errno));
 		return r;
 	}
 	return 0;
@@ -797,8 +670,8 @@ static int ko_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t **b
 			  size_t *blob_len, char sig[ECFS_KEYMOD_SIG_HEX + 1], char *err,
 			  size_t errlen)
 {
-	const char *keyfile = kv_get(kv, n, "keyfile");
-	const char *pf = kv_get(kv, n, "passwd_file");
+	const char *keyfile = ko_kv(kv, n, "keyfile");
+	const char *pf = ko_kv(kv, n, "passwd_file");
 	char kpath[PATH_MAX], ppath[PATH_MAX] = "";
 	struct ko_pass pass;
 	EVP_PKEY *pk = NULL;
@@ -806,15 +679,15 @@ static int ko_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t **b
 
 	*blob = NULL;
 	*blob_len = 0;
-	r = kv_check_known(kv, n, err, errlen);
+	r = ecfs_keymod_kv_check(ko_params, KO_NPARAMS, kv, n, "openssl", err, errlen);
 	if (r)
 		return r;
-	if (kv_get(kv, n, "bits")) {
-		ko_err(err, errlen, "openssl: bits= only applies to key generation");
+	if (ko_kv(kv, n, "bits")) {
+		ecfs_errbuf(err, errlen, "openssl: bits= only applies to key generation");
 		return -EINVAL;
 	}
 	if (!keyfile || !keyfile[0]) {
-		ko_err(err, errlen, "openssl: keyfile= is required");
+		ecfs_errbuf(err, errlen, "openssl: keyfile= is required");
 		return -EINVAL;
 	}
 	r = abs_path(keyfile, kpath, "key file", err, errlen);
@@ -838,14 +711,14 @@ static int ko_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t **b
 	 * given otherwise (passwd=, passwd_fd=, typed) is handed to the
 	 * daemon by the caller (open_key() through ecfs_handoff.h).
 	 */
-	r = key_sig_of(pk, sig);
+	r = ecfs_rsa_key_sig_hex(pk, sig);
 	if (r) {
-		ko_err(err, errlen, "openssl: cannot compute the key signature");
+		ecfs_errbuf(err, errlen, "openssl: cannot compute the key signature");
 		goto out;
 	}
 	r = tok_build(kpath, ppath, blob, blob_len);
 	if (r)
-		ko_err(err, errlen, "openssl: key path too long for a token");
+		ecfs_errbuf(err, errlen, "openssl: key path too long for a token");
 out:
 	EVP_PKEY_free(pk);
 	pass_wipe(&pass);
@@ -856,31 +729,20 @@ out:
 static int pk_wrap(EVP_PKEY *pk, const uint8_t *in, size_t in_len, uint8_t *out,
 		   size_t out_cap, size_t *out_len, char *err, size_t errlen)
 {
-	EVP_PKEY_CTX *c = NULL;
-	size_t ol = 0;
-	int r = -EIO;
+	int r;
 
 	*out_len = 0;
 	if (!in_len || in_len > ECFS_KEYMOD_MAX_PLAIN)
 		return -EINVAL;
-	c = oaep_ctx(pk, 1);
-	if (!c || EVP_PKEY_encrypt(c, NULL, &ol, in, in_len) <= 0) {
-		ko_err(err, errlen, "openssl: RSA-OAEP encryption setup failed");
-		goto out;
+	r = ecfs_rsa_encrypt(pk, ECFS_RSA_PAD_OAEP, in, in_len, out,
+			     out_cap < ECFS_KEYMOD_MAX_WRAPPED ? out_cap : ECFS_KEYMOD_MAX_WRAPPED,
+			     out_len);
+	if (r == -EPROTO) {
+		ecfs_errbuf(err, errlen, "openssl: RSA-OAEP encryption setup failed");
+		r = -EIO;
+	} else if (r == -EIO) {
+		ecfs_errbuf(err, errlen, "openssl: RSA-OAEP encryption failed");
 	}
-	if (ol > out_cap || ol > ECFS_KEYMOD_MAX_WRAPPED) {
-		r = -ENOBUFS;
-		goto out;
-	}
-	if (EVP_PKEY_encrypt(c, out, &ol, in, in_len) <= 0) {
-		ko_err(err, errlen, "openssl: RSA-OAEP encryption failed");
-		goto out;
-	}
-	*out_len = ol;
-	r = 0;
-out:
-	ERR_clear_error();
-	EVP_PKEY_CTX_free(c);
 	return r;
 }
 
@@ -900,26 +762,6 @@ static int ko_wrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, size
 	return r;
 }
 
-static void ko_free_secret(uint8_t *p, size_t len)
-{
-	if (!p)
-		return;
-	OPENSSL_cleanse(p, len);
-	(void)munlock(p, len);
-	free(p);
-}
-
-/* True when @pk holds the private exponent, not only the public half. */
-static int pk_has_private(EVP_PKEY *pk)
-{
-	BIGNUM *d = NULL;
-	int r = EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_D, &d) == 1 && d;
-
-	BN_clear_free(d);
-	ERR_clear_error();
-	return r;
-}
-
 /* RSA-OAEP decryption of @in with @pk (the caller keeps its reference). */
 static int pk_unwrap(EVP_PKEY *pk, const uint8_t *in, size_t in_len, uint8_t **out,
 		     size_t *out_len, char *err, size_t errlen)
@@ -935,30 +777,30 @@ static int pk_unwrap(EVP_PKEY *pk, const uint8_t *in, size_t in_len, uint8_t **o
 	if (!in_len || in_len > ECFS_KEYMOD_MAX_WRAPPED)
 		return -EINVAL;
 	(void)mlock(tmp, sizeof(tmp));
-	if (!pk_has_private(pk)) {
-		ko_err(err, errlen, "openssl: only the public half of this key is here: it wraps "
+	if (!ecfs_rsa_has_private(pk)) {
+		ecfs_errbuf(err, errlen, "openssl: only the public half of this key is here: it wraps "
 		       "keys but cannot unwrap them (use the private key file)");
 		r = -EKEYREJECTED;
 		goto out;
 	}
-	c = oaep_ctx(pk, 0);
+	c = ecfs_rsa_oaep_ctx(pk, false);
 	if (!c) {
-		ko_err(err, errlen, "openssl: RSA-OAEP decryption setup failed");
+		ecfs_errbuf(err, errlen, "openssl: RSA-OAEP decryption setup failed");
 		goto out;
 	}
 	if ((size_t)EVP_PKEY_get_size(pk) != in_len) {
-		ko_err(err, errlen, "openssl: wrapped key of %zu bytes does not fit a %d-bit key",
+		ecfs_errbuf(err, errlen, "openssl: wrapped key of %zu bytes does not fit a %d-bit key",
 		       in_len, EVP_PKEY_get_bits(pk));
 		r = -EBADMSG;
 		goto out;
 	}
 	if (EVP_PKEY_decrypt(c, tmp, &ol, in, in_len) <= 0) {
-		ko_err(err, errlen, "openssl: the wrapped key does not decrypt with this key");
+		ecfs_errbuf(err, errlen, "openssl: the wrapped key does not decrypt with this key");
 		r = -EBADMSG;
 		goto out;
 	}
 	if (!ol || ol > ECFS_KEYMOD_MAX_PLAIN) {
-		ko_err(err, errlen, "openssl: the unwrapped key has a bad size (%zu)", ol);
+		ecfs_errbuf(err, errlen, "openssl: the unwrapped key has a bad size (%zu)", ol);
 		r = -EBADMSG;
 		goto out;
 	}
@@ -1014,11 +856,11 @@ static int ko_open_key(const uint8_t *blob, size_t blob_len, const uint8_t *secr
 	*key = NULL;
 	r = tok_parse(blob, blob_len, &t);
 	if (r) {
-		ko_err(err, errlen, "openssl: malformed token blob");
+		ecfs_errbuf(err, errlen, "openssl: malformed token blob");
 		return r;
 	}
 	if (secret_len > KO_MAX_PASS) {
-		ko_err(err, errlen, "openssl: the passphrase must be at most %d bytes", KO_MAX_PASS);
+		ecfs_errbuf(err, errlen, "openssl: the passphrase must be at most %d bytes", KO_MAX_PASS);
 		return -EINVAL;
 	}
 	/* No secret: open the key as the token says, as wrap() would (cached). */
@@ -1038,9 +880,9 @@ static int ko_open_key(const uint8_t *blob, size_t blob_len, const uint8_t *secr
 	pass_wipe(&pass);
 	if (r)
 		return r;
-	r = key_sig_of(pk, sig);
+	r = ecfs_rsa_key_sig_hex(pk, sig);
 	if (r) {
-		ko_err(err, errlen, "openssl: cannot compute the key signature");
+		ecfs_errbuf(err, errlen, "openssl: cannot compute the key signature");
 		EVP_PKEY_free(pk);
 		return r;
 	}
@@ -1080,7 +922,7 @@ static int key_write(EVP_PKEY *pk, const char *path, const struct ko_pass *pass,
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		r = -errno;
-		ko_err(err, errlen, "openssl: cannot create a file next to %s: %s", path,
+		ecfs_errbuf(err, errlen, "openssl: cannot create a file next to %s: %s", path,
 		       strerror(errno));
 		return r;
 	}
@@ -1099,7 +941,7 @@ static int key_write(EVP_PKEY *pk, const char *path, const struct ko_pass *pass,
 				  pass->set ? (unsigned char *)pass->buf : NULL,
 				  pass->set ? (int)pass->len : 0, NULL, NULL)) {
 		ERR_clear_error();
-		ko_err(err, errlen, "openssl: cannot write the key");
+		ecfs_errbuf(err, errlen, "openssl: cannot write the key");
 		r = -EIO;
 		fclose(f);
 		goto err;
@@ -1117,9 +959,9 @@ static int key_write(EVP_PKEY *pk, const char *path, const struct ko_pass *pass,
 	if (link(tmp, path)) {
 		r = -errno;
 		if (errno == EEXIST)
-			ko_err(err, errlen, "openssl: %s exists; not overwriting a key", path);
+			ecfs_errbuf(err, errlen, "openssl: %s exists; not overwriting a key", path);
 		else
-			ko_err(err, errlen, "openssl: cannot create %s: %s", path,
+			ecfs_errbuf(err, errlen, "openssl: cannot create %s: %s", path,
 			       strerror(errno));
 		goto err;
 	}
@@ -1136,15 +978,15 @@ static int key_write(EVP_PKEY *pk, const char *path, const struct ko_pass *pass,
 	return 0;
 err:
 	if (err && errlen && !err[0])
-		ko_err(err, errlen, "openssl: cannot write %s: %s", tmp, strerror(-r));
+		ecfs_errbuf(err, errlen, "openssl: cannot write %s: %s", tmp, strerror(-r));
 	unlink(tmp);
 	return r;
 }
 
 static int ko_generate(const struct ecfs_keymod_kv *kv, size_t n, char *err, size_t errlen)
 {
-	const char *keyfile = kv_get(kv, n, "keyfile");
-	const char *bits_s = kv_get(kv, n, "bits");
+	const char *keyfile = ko_kv(kv, n, "keyfile");
+	const char *bits_s = ko_kv(kv, n, "bits");
 	EVP_PKEY_CTX *c = NULL;
 	EVP_PKEY *pk = NULL;
 	struct ko_pass pass;
@@ -1153,11 +995,11 @@ static int ko_generate(const struct ecfs_keymod_kv *kv, size_t n, char *err, siz
 
 	if (err && errlen)
 		err[0] = '\0';
-	r = kv_check_known(kv, n, err, errlen);
+	r = ecfs_keymod_kv_check(ko_params, KO_NPARAMS, kv, n, "openssl", err, errlen);
 	if (r)
 		return r;
 	if (!keyfile || !keyfile[0]) {
-		ko_err(err, errlen, "openssl: keyfile= is required");
+		ecfs_errbuf(err, errlen, "openssl: keyfile= is required");
 		return -EINVAL;
 	}
 	if (bits_s) {
@@ -1166,7 +1008,7 @@ static int ko_generate(const struct ecfs_keymod_kv *kv, size_t n, char *err, siz
 		errno = 0;
 		bits = strtol(bits_s, &end, 10);
 		if (errno || *end || end == bits_s || bits < KO_MIN_BITS || bits > 4096) {
-			ko_err(err, errlen, "openssl: bits= must be %d-4096 (the kernel stores at most 512 bytes)",
+			ecfs_errbuf(err, errlen, "openssl: bits= must be %d-4096 (the kernel stores at most 512 bytes)",
 			       KO_MIN_BITS);
 			return -EINVAL;
 		}
@@ -1180,7 +1022,7 @@ static int ko_generate(const struct ecfs_keymod_kv *kv, size_t n, char *err, siz
 	if (!c || EVP_PKEY_keygen_init(c) <= 0 ||
 	    EVP_PKEY_CTX_set_rsa_keygen_bits(c, (int)bits) <= 0 ||
 	    EVP_PKEY_generate(c, &pk) <= 0) {
-		ko_err(err, errlen, "openssl: RSA key generation failed");
+		ecfs_errbuf(err, errlen, "openssl: RSA key generation failed");
 		goto out;
 	}
 	r = key_write(pk, keyfile, &pass, err, errlen);
@@ -1190,14 +1032,6 @@ out:
 	EVP_PKEY_CTX_free(c);
 	pass_wipe(&pass);
 	return r;
-}
-
-static void ko_release_blob(uint8_t *blob, size_t len)
-{
-	if (!blob)
-		return;
-	OPENSSL_cleanse(blob, len);
-	free(blob);
 }
 
 static const struct ecfs_keymod_ops ko_ops = {
@@ -1210,8 +1044,8 @@ static const struct ecfs_keymod_ops ko_ops = {
 	.wrap = ko_wrap,
 	.unwrap = ko_unwrap,
 	.generate = ko_generate,
-	.free_secret = ko_free_secret,
-	.release_blob = ko_release_blob,
+	.free_secret = ecfs_keymod_free_secret,
+	.release_blob = ecfs_keymod_release_blob,
 	.open_key = ko_open_key,
 	.wrap_key = ko_wrap_key,
 	.unwrap_key = ko_unwrap_key,

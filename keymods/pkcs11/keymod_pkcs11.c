@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +45,11 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "crypto_backend/ecfs_cb_rsa.h"
+#include "ecfs_errbuf.h"
+#include "ecfs_msgpkt.h"
 #include "keymods/ecfs_keymod.h"
+#include "keymods/ecfs_keymod_util.h"
 #include "p11_client.h"
 #include "keymod_pkcs11.h"
 
@@ -81,61 +84,18 @@ static const struct ecfs_keymod_param kp_params[] = {
 	{ "pinpad", NULL, ECFS_KEYMOD_P_TOKEN,
 	  "y: no PIN; the token's protected authentication path (PIN pad) is used" },
 };
+#define KP_NPARAMS	(sizeof(kp_params) / sizeof(kp_params[0]))
 
-static void kp_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void kp_err(char *err, size_t errlen, const char *fmt, ...)
+/* Value of our parameter @name (short or long form) in @kv, or NULL. */
+static const char *kp_kv(const struct ecfs_keymod_kv *kv, size_t n, const char *name)
 {
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
+	return ecfs_keymod_kv_get(kp_params, KP_NPARAMS, kv, n, name);
 }
 
 static const struct ecfs_keymod_param *kp_get_params(size_t *n)
 {
-	*n = sizeof(kp_params) / sizeof(kp_params[0]);
+	*n = KP_NPARAMS;
 	return kp_params;
-}
-
-static const char *kv_get(const struct ecfs_keymod_kv *kv, size_t n, const char *name)
-{
-	const struct ecfs_keymod_param *p = NULL;
-	size_t i;
-
-	for (i = 0; i < sizeof(kp_params) / sizeof(kp_params[0]); i++)
-		if (!strcmp(kp_params[i].name, name))
-			p = &kp_params[i];
-	for (i = 0; p && i < n; i++)
-		if (kv[i].name && (!strcmp(kv[i].name, p->name) ||
-				   (p->alias && !strcmp(kv[i].name, p->alias))))
-			return kv[i].value;
-	return NULL;
-}
-
-static int kv_check_known(const struct ecfs_keymod_kv *kv, size_t n, char *err, size_t errlen)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		int known = 0;
-
-		for (j = 0; j < sizeof(kp_params) / sizeof(kp_params[0]); j++)
-			if (kv[i].name && (!strcmp(kv[i].name, kp_params[j].name) ||
-					   (kp_params[j].alias &&
-					    !strcmp(kv[i].name, kp_params[j].alias))))
-				known = 1;
-		if (!known) {
-			kp_err(err, errlen, "pkcs11-helper: unknown parameter '%s'",
-			       kv[i].name ? kv[i].name : "");
-			return -EINVAL;
-		}
-	}
-	return 0;
 }
 
 /* ---- serialized ids and token names ---- */
@@ -258,7 +218,7 @@ static int cert_pubkey(const uint8_t *der, size_t len, EVP_PKEY **out, char *err
 	if (!x || p != der + len) {
 		X509_free(x);
 		ERR_clear_error();
-		kp_err(err, errlen, "pkcs11-helper: the certificate is not valid DER X.509");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: the certificate is not valid DER X.509");
 		return -EBADMSG;
 	}
 	pk = X509_get_pubkey(x);
@@ -266,11 +226,11 @@ static int cert_pubkey(const uint8_t *der, size_t len, EVP_PKEY **out, char *err
 	ERR_clear_error();
 	if (!pk || !EVP_PKEY_is_a(pk, "RSA")) {
 		EVP_PKEY_free(pk);
-		kp_err(err, errlen, "pkcs11-helper: the certificate's key is not an RSA key");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: the certificate's key is not an RSA key");
 		return -EMEDIUMTYPE;
 	}
 	if (EVP_PKEY_get_bits(pk) < 1024 || EVP_PKEY_get_size(pk) > ECFS_KEYMOD_MAX_WRAPPED) {
-		kp_err(err, errlen, "pkcs11-helper: the certificate's RSA key has %d bits (1024-4096 usable)",
+		ecfs_errbuf(err, errlen, "pkcs11-helper: the certificate's RSA key has %d bits (1024-4096 usable)",
 		       EVP_PKEY_get_bits(pk));
 		EVP_PKEY_free(pk);
 		return -EMEDIUMTYPE;
@@ -290,7 +250,7 @@ static int cert_read_pem(const char *path, uint8_t *der, size_t cap, size_t *len
 	bio = BIO_new_file(path, "r");
 	if (!bio) {
 		ERR_clear_error();
-		kp_err(err, errlen, "pkcs11-helper: cannot open certificate file %s: %s", path,
+		ecfs_errbuf(err, errlen, "pkcs11-helper: cannot open certificate file %s: %s", path,
 		       strerror(errno));
 		return -ENOENT;
 	}
@@ -298,13 +258,13 @@ static int cert_read_pem(const char *path, uint8_t *der, size_t cap, size_t *len
 	BIO_free(bio);
 	if (!x) {
 		ERR_clear_error();
-		kp_err(err, errlen, "pkcs11-helper: %s holds no PEM certificate", path);
+		ecfs_errbuf(err, errlen, "pkcs11-helper: %s holds no PEM certificate", path);
 		return -EBADMSG;
 	}
 	n = i2d_X509(x, NULL);
 	if (n <= 0 || (size_t)n > cap) {
 		X509_free(x);
-		kp_err(err, errlen, "pkcs11-helper: the certificate in %s is too large", path);
+		ecfs_errbuf(err, errlen, "pkcs11-helper: the certificate in %s is too large", path);
 		return -EFBIG;
 	}
 	p = der;
@@ -314,137 +274,39 @@ static int cert_read_pem(const char *path, uint8_t *der, size_t cap, size_t *len
 	return 0;
 }
 
-static void hex_lower(const uint8_t *in, size_t n, char *out)
-{
-	static const char hx[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hx[in[i] >> 4];
-		out[2 * i + 1] = hx[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-/* Upstream's signature: SHA-1 over an OpenPGP v4 public-key packet of n, e. */
-int kp_key_sig(EVP_PKEY *pk, char sig[ECFS_KEYMOD_SIG_HEX + 1])
-{
-	BIGNUM *n = NULL, *e = NULL;
-	uint8_t md[EVP_MAX_MD_SIZE], *pkt = NULL;
-	unsigned int mdlen = 0;
-	int nb, eb, nbits, ebits, body, r = -EINVAL;
-	size_t i = 0;
-
-	if (!EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n) ||
-	    !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e))
-		goto out;
-	nbits = BN_num_bits(n);
-	ebits = BN_num_bits(e);
-	nb = BN_num_bytes(n);
-	eb = BN_num_bytes(e);
-	body = 10 + nb + eb;
-	if (body > 0xffff)
-		goto out;
-	pkt = malloc(3 + (size_t)body);
-	if (!pkt) {
-		r = -ENOMEM;
-		goto out;
-	}
-	pkt[i++] = 0x99;
-	pkt[i++] = (uint8_t)(body >> 8);
-	pkt[i++] = (uint8_t)body;
-	pkt[i++] = 0x04;
-	memset(pkt + i, 0, 4);
-	i += 4;
-	pkt[i++] = 0x02;
-	pkt[i++] = (uint8_t)(nbits >> 8);
-	pkt[i++] = (uint8_t)nbits;
-	BN_bn2binpad(n, pkt + i, nb);
-	i += (size_t)nb;
-	pkt[i++] = (uint8_t)(ebits >> 8);
-	pkt[i++] = (uint8_t)ebits;
-	BN_bn2binpad(e, pkt + i, eb);
-	i += (size_t)eb;
-	if (!EVP_Digest(pkt, i, md, &mdlen, EVP_sha1(), NULL) || mdlen < 8)
-		goto out;
-	hex_lower(md, 8, sig);
-	r = 0;
-out:
-	free(pkt);
-	BN_free(n);
-	BN_free(e);
-	ERR_clear_error();
-	return r;
-}
-
 /*
  * Is @k a key record the kernel can use: cipher code, a key length that
  * cipher takes, and the be16 sum of the key bytes?
  */
 int kp_valid_record(const uint8_t *k, size_t len)
 {
-	size_t fek, i;
-	unsigned int sum = 0;
+	struct ecfs_fek_blob b;
+	int ok;
 
-	if (len < 4 || len > ECFS_KEYMOD_MAX_PLAIN)
+	if (len > ECFS_KEYMOD_MAX_PLAIN)
 		return 0;
-	fek = len - 3;
-	switch (k[0]) {
-	case 0x07: case 0x08: case 0x09:	/* AES-128/192/256 */
-	case 0x0a: case 0x0b:			/* Twofish, CAST6 */
-		if (fek != 16 && fek != 24 && fek != 32)
-			return 0;
-		break;
-	case 0x02:				/* 3DES */
-		if (fek != 24)
-			return 0;
-		break;
-	case 0x03:				/* CAST5 */
-		if (fek < 5 || fek > 16)
-			return 0;
-		break;
-	case 0x04:				/* Blowfish */
-		if (fek < 4 || fek > 56)
-			return 0;
-		break;
-	default:
-		return 0;
-	}
-	for (i = 0; i < fek; i++)
-		sum += k[1 + i];
-	return ((sum & 0xffff) >> 8) == k[1 + fek] && (sum & 0xff) == k[2 + fek];
+	ok = !ecfs_fek_blob_decode_key(k, len, &b);
+	OPENSSL_cleanse(&b, sizeof(b));
+	return ok;
 }
 
 static int pk_wrap(EVP_PKEY *pk, const uint8_t *in, size_t in_len, uint8_t *out,
 		   size_t out_cap, size_t *out_len, char *err, size_t errlen)
 {
-	EVP_PKEY_CTX *c;
-	size_t ol = 0;
-	int r = -EIO;
+	int r;
 
 	*out_len = 0;
 	if (!in_len || in_len > ECFS_KEYMOD_MAX_PLAIN)
 		return -EINVAL;
-	c = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
-	if (!c || EVP_PKEY_encrypt_init(c) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PADDING) <= 0 ||
-	    EVP_PKEY_encrypt(c, NULL, &ol, in, in_len) <= 0) {
-		kp_err(err, errlen, "pkcs11-helper: RSA encryption setup failed");
-		goto out;
+	r = ecfs_rsa_encrypt(pk, ECFS_RSA_PAD_PKCS1, in, in_len, out,
+			     out_cap < ECFS_KEYMOD_MAX_WRAPPED ? out_cap : ECFS_KEYMOD_MAX_WRAPPED,
+			     out_len);
+	if (r == -EPROTO) {
+		ecfs_errbuf(err, errlen, "pkcs11-helper: RSA encryption setup failed");
+		r = -EIO;
+	} else if (r == -EIO) {
+		ecfs_errbuf(err, errlen, "pkcs11-helper: RSA encryption failed");
 	}
-	if (ol > out_cap || ol > ECFS_KEYMOD_MAX_WRAPPED) {
-		r = -ENOBUFS;
-		goto out;
-	}
-	if (EVP_PKEY_encrypt(c, out, &ol, in, in_len) <= 0) {
-		kp_err(err, errlen, "pkcs11-helper: RSA encryption failed");
-		goto out;
-	}
-	*out_len = ol;
-	r = 0;
-out:
-	ERR_clear_error();
-	EVP_PKEY_CTX_free(c);
 	return r;
 }
 
@@ -498,7 +360,7 @@ static int call_decrypt(const char *id, const uint8_t *cert, size_t cert_len,
 		goto out;
 	if (!kp_valid_record(d, dl)) {
 		kp_id_label(id, label, sizeof(label));
-		kp_err(err, errlen,
+		ecfs_errbuf(err, errlen,
 		       "pkcs11-helper: token '%s' returned no valid file key (wrong key, or a faulty provider)",
 		       label);
 		r = -EBADMSG;
@@ -528,13 +390,13 @@ static int kp_op_key_sig(const uint8_t *blob, size_t blob_len,
 	int r;
 
 	if (kp_tok_parse(blob, blob_len, &t) || !t.cert) {
-		kp_err(err, errlen, "pkcs11-helper: malformed token blob");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: malformed token blob");
 		return -EBADMSG;
 	}
 	r = cert_pubkey(t.cert, t.cert_len, &pk, err, errlen);
 	if (r)
 		return r;
-	r = kp_key_sig(pk, sig);
+	r = ecfs_rsa_key_sig_hex(pk, sig);
 	EVP_PKEY_free(pk);
 	return r;
 }
@@ -548,7 +410,7 @@ static int kp_op_wrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, s
 
 	*out_len = 0;
 	if (kp_tok_parse(blob, blob_len, &t) || !t.cert) {
-		kp_err(err, errlen, "pkcs11-helper: malformed token blob (or one without a certificate)");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: malformed token blob (or one without a certificate)");
 		return -EBADMSG;
 	}
 	r = cert_pubkey(t.cert, t.cert_len, &pk, err, errlen);
@@ -567,7 +429,7 @@ static int kp_op_unwrap(const uint8_t *blob, size_t blob_len, const uint8_t *in,
 	int r;
 
 	if (kp_tok_parse(blob, blob_len, &t)) {
-		kp_err(err, errlen, "pkcs11-helper: malformed token blob");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: malformed token blob");
 		return -EBADMSG;
 	}
 	/* Only a blob written by upstream's tools carries a PIN. */
@@ -585,11 +447,11 @@ static int read_pin_env(const char *name, char *pin, char *err, size_t errlen)
 	const char *v = getenv(name);
 
 	if (!v || !v[0]) {
-		kp_err(err, errlen, "pkcs11-helper: environment variable %s holds no PIN", name);
+		ecfs_errbuf(err, errlen, "pkcs11-helper: environment variable %s holds no PIN", name);
 		return -ENOKEY;
 	}
 	if (strlen(v) > KP_MAX_PIN) {
-		kp_err(err, errlen, "pkcs11-helper: the PIN must be at most %d bytes", KP_MAX_PIN);
+		ecfs_errbuf(err, errlen, "pkcs11-helper: the PIN must be at most %d bytes", KP_MAX_PIN);
 		return -EINVAL;
 	}
 	strcpy(pin, v);
@@ -600,9 +462,9 @@ static int kp_op_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t 
 			     size_t *blob_len, char sig[ECFS_KEYMOD_SIG_HEX + 1], char *err,
 			     size_t errlen)
 {
-	const char *id = kv_get(kv, n, "id"), *x509 = kv_get(kv, n, "x509file");
-	const char *kf = kv_get(kv, n, "keyformat"), *pw = kv_get(kv, n, "passwd");
-	const char *penv = kv_get(kv, n, "passenv"), *pad = kv_get(kv, n, "pinpad");
+	const char *id = kp_kv(kv, n, "id"), *x509 = kp_kv(kv, n, "x509file");
+	const char *kf = kp_kv(kv, n, "keyformat"), *pw = kp_kv(kv, n, "passwd");
+	const char *penv = kp_kv(kv, n, "passenv"), *pad = kp_kv(kv, n, "pinpad");
 	char pin[KP_MAX_PIN + 1] = "", label[128];
 	uint8_t der[KP_MAX_CERT];
 	size_t der_len = 0;
@@ -611,31 +473,31 @@ static int kp_op_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t 
 
 	*blob = NULL;
 	*blob_len = 0;
-	r = kv_check_known(kv, n, err, errlen);
+	r = ecfs_keymod_kv_check(kp_params, KP_NPARAMS, kv, n, "pkcs11-helper", err, errlen);
 	if (r)
 		return r;
 	if (kf && strcmp(kf, "id")) {
-		kp_err(err, errlen, "pkcs11-helper: keyformat=%s is not supported (only 'id')", kf);
+		ecfs_errbuf(err, errlen, "pkcs11-helper: keyformat=%s is not supported (only 'id')", kf);
 		return -EINVAL;
 	}
 	if (!id || !id[0]) {
-		kp_err(err, errlen, "pkcs11-helper: id= (the serialized certificate id) is required; ecryptfs-manager list-tokens shows them");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: id= (the serialized certificate id) is required; ecryptfs-manager list-tokens shows them");
 		return -EINVAL;
 	}
 	if (strlen(id) >= KP_MAX_ID || kp_id_label(id, label, sizeof(label))) {
-		kp_err(err, errlen, "pkcs11-helper: '%s' is not a pkcs11-helper serialized id (manufacturer/model/serial/label/id)",
+		ecfs_errbuf(err, errlen, "pkcs11-helper: '%s' is not a pkcs11-helper serialized id (manufacturer/model/serial/label/id)",
 		       id);
 		return -EINVAL;
 	}
 	(void)mlock(pin, sizeof(pin));
 	if (pw && penv) {
-		kp_err(err, errlen, "pkcs11-helper: give only one of passwd= and passenv=");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: give only one of passwd= and passenv=");
 		r = -EINVAL;
 		goto out;
 	}
 	if (pw) {
 		if (strlen(pw) > KP_MAX_PIN) {
-			kp_err(err, errlen, "pkcs11-helper: the PIN must be at most %d bytes",
+			ecfs_errbuf(err, errlen, "pkcs11-helper: the PIN must be at most %d bytes",
 			       KP_MAX_PIN);
 			r = -EINVAL;
 			goto out;
@@ -647,7 +509,7 @@ static int kp_op_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t 
 			goto out;
 	}
 	if (!pin[0] && !pinpad) {
-		kp_err(err, errlen, "pkcs11-helper: token '%s' needs its PIN (passwd_fd=, passwd_file=, or typed at the prompt; pinpad=y for a PIN pad)",
+		ecfs_errbuf(err, errlen, "pkcs11-helper: token '%s' needs its PIN (passwd_fd=, passwd_file=, or typed at the prompt; pinpad=y for a PIN pad)",
 		       label);
 		r = -EKEYREJECTED;
 		goto out;
@@ -664,9 +526,9 @@ static int kp_op_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t 
 	r = cert_pubkey(der, der_len, &pk, err, errlen);
 	if (r)
 		goto out;
-	r = kp_key_sig(pk, sig);
+	r = ecfs_rsa_key_sig_hex(pk, sig);
 	if (r) {
-		kp_err(err, errlen, "pkcs11-helper: cannot compute the key signature");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: cannot compute the key signature");
 		goto out;
 	}
 	/* The token must be there and take the PIN before anything is mounted. */
@@ -675,29 +537,12 @@ static int kp_op_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t 
 		goto out;
 	r = kp_tok_build(id, der, der_len, blob, blob_len);
 	if (r)
-		kp_err(err, errlen, "pkcs11-helper: id and certificate too large for a token");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: id and certificate too large for a token");
 out:
 	EVP_PKEY_free(pk);
 	OPENSSL_cleanse(pin, sizeof(pin));
 	(void)munlock(pin, sizeof(pin));
 	return r;
-}
-
-static void kp_op_free_secret(uint8_t *p, size_t len)
-{
-	if (!p)
-		return;
-	OPENSSL_cleanse(p, len);
-	(void)munlock(p, len);
-	free(p);
-}
-
-static void kp_op_release_blob(uint8_t *blob, size_t len)
-{
-	if (!blob)
-		return;
-	OPENSSL_cleanse(blob, len);
-	free(blob);
 }
 
 static void key_free(struct kp_key *k)
@@ -720,11 +565,11 @@ static int kp_op_open_key(const uint8_t *blob, size_t blob_len, const uint8_t *s
 
 	*key = NULL;
 	if (kp_tok_parse(blob, blob_len, &t) || !t.cert) {
-		kp_err(err, errlen, "pkcs11-helper: malformed token blob");
+		ecfs_errbuf(err, errlen, "pkcs11-helper: malformed token blob");
 		return -EBADMSG;
 	}
 	if (secret_len > KP_MAX_PIN || (secret && memchr(secret, '\0', secret_len))) {
-		kp_err(err, errlen, "pkcs11-helper: the PIN must be at most %d bytes", KP_MAX_PIN);
+		ecfs_errbuf(err, errlen, "pkcs11-helper: the PIN must be at most %d bytes", KP_MAX_PIN);
 		return -EINVAL;
 	}
 	k = calloc(1, sizeof(*k));
@@ -738,7 +583,7 @@ static int kp_op_open_key(const uint8_t *blob, size_t blob_len, const uint8_t *s
 		memcpy(k->pin, secret, secret_len);
 	r = cert_pubkey(k->cert, k->cert_len, &k->pub, err, errlen);
 	if (!r)
-		r = kp_key_sig(k->pub, sig);
+		r = ecfs_rsa_key_sig_hex(k->pub, sig);
 	if (!r)
 		r = call_check(k->id, k->cert, k->cert_len, k->pin, err, errlen);
 	if (r) {
@@ -797,8 +642,8 @@ static const struct ecfs_keymod_ops kp_ops = {
 	.key_sig = kp_op_key_sig,
 	.wrap = kp_op_wrap,
 	.unwrap = kp_op_unwrap,
-	.free_secret = kp_op_free_secret,
-	.release_blob = kp_op_release_blob,
+	.free_secret = ecfs_keymod_free_secret,
+	.release_blob = ecfs_keymod_release_blob,
 	.open_key = kp_op_open_key,
 	.wrap_key = kp_op_wrap_key,
 	.unwrap_key = kp_op_unwrap_key,

@@ -28,7 +28,6 @@ int kp_tok_build(const char *id, const uint8_t *cert, size_t cert_len, uint8_t *
 		 size_t *out_len);
 /* The token label in a serialized id (escapes undone, unprintables '?'). */
 int kp_id_label(const char *id, char *label, size_t cap);
-int kp_key_sig(EVP_PKEY *pk, char sig[ECFS_KEYMOD_SIG_HEX + 1]);
 /* 1 when @k is a well-formed key record: cipher code, key length, checksum. */
 int kp_valid_record(const uint8_t *k, size_t len);
 

@@ -11,42 +11,15 @@
 # The xattr set's metadata is put back on copies with setfattr(1) (package
 # attr) or Python's os.setxattr; without either that set is skipped.
 #
-# Environment: TOP_SRCDIR (set by make check), ED_BINDIR (default: the
-# current directory, the top build directory under make check).
+# Environment: see tests/tools/lib.sh.
 
 set -u
 
-top=${TOP_SRCDIR:?TOP_SRCDIR must point at the source tree}
-bindir=${ED_BINDIR:-.}
+t_name=decrypt-golden
+. "${TOP_SRCDIR:?TOP_SRCDIR must point at the source tree}/tests/tools/lib.sh"
 dec="$bindir/ecryptfs-decrypt"
 est="$bindir/ecryptfs-stat"
-mklower="$bindir/tests/bench/ecfs-mklower"
-golden="$top/tests/data/golden"
 manifest="$golden/MANIFEST"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/decrypt-golden.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-checks=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-
-ok() {
-	checks=$((checks + 1))
-}
-
-# Fail on any sanitizer report in a log.
-no_sanitizer() {
-	if grep -q -e 'Sanitizer' -e 'runtime error:' "$1"; then
-		fail "sanitizer report in $1:"
-		sed -n '1,40p' "$1"
-	else
-		ok
-	fi
-}
 
 set_xattr() { # FILE HEXVALUE
 	if command -v setfattr >/dev/null 2>&1; then

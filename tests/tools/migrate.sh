@@ -9,39 +9,13 @@
 # named and the rest migrates; an interrupted run resumes (a SIGKILL in the
 # middle, and a state file missing its last lines) and skips what is done.
 #
-# Environment: TOP_SRCDIR (set by make check), ED_BINDIR (default: the
-# current directory, the top build directory under make check).
+# Environment: see tests/tools/lib.sh.
 
 set -u
 
-top=${TOP_SRCDIR:?TOP_SRCDIR must point at the source tree}
-bindir=${ED_BINDIR:-.}
+t_name=migrate-test
+. "${TOP_SRCDIR:?TOP_SRCDIR must point at the source tree}/tests/tools/lib.sh"
 mig="$bindir/ecryptfs-migrate"
-mklower="$bindir/tests/bench/ecfs-mklower"
-golden="$top/tests/data/golden"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/migrate-test.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-checks=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-
-ok() {
-	checks=$((checks + 1))
-}
-
-no_sanitizer() {
-	if grep -q -e 'Sanitizer' -e 'runtime error:' "$1"; then
-		fail "sanitizer report in $1:"
-		sed -n '1,40p' "$1"
-	else
-		ok
-	fi
-}
 
 xattrs=1
 python3 -c 'import os,sys; open(sys.argv[1],"w").close(); os.setxattr(sys.argv[1],"user.t",b"1")' \

@@ -16,43 +16,17 @@
 #    with the private half alone, also when restored from the printed copy;
 #  - encrypted home: wrapped-passphrase and Private.sig follow the new key.
 #
-# Environment: TOP_SRCDIR (set by make check), ED_BINDIR (default: the
-# current directory, the top build directory under make check).
+# Environment: see tests/tools/lib.sh.
 
 set -u
 
-top=${TOP_SRCDIR:?TOP_SRCDIR must point at the source tree}
-bindir=${ED_BINDIR:-.}
+t_name=rekey-test
+. "${TOP_SRCDIR:?TOP_SRCDIR must point at the source tree}/tests/tools/lib.sh"
 dec="$bindir/ecryptfs-decrypt"
 rekey="$bindir/ecryptfs-rekey"
 rkey="$bindir/ecryptfs-recovery-key"
-mklower="$bindir/tests/bench/ecfs-mklower"
 wrap="$bindir/ecryptfs-wrap-passphrase"
 unwrap="$bindir/ecryptfs-unwrap-passphrase"
-golden="$top/tests/data/golden"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rekey-test.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-checks=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-
-ok() {
-	checks=$((checks + 1))
-}
-
-no_sanitizer() {
-	if grep -q -e 'Sanitizer' -e 'runtime error:' "$1"; then
-		fail "sanitizer report in $1:"
-		sed -n '1,40p' "$1"
-	else
-		ok
-	fi
-}
 
 printf 'foo\n' > "$tmp/A"
 printf 'bar\n' > "$tmp/B"

@@ -67,7 +67,7 @@ static void test_vectors(void **state)
 	EVP_PKEY *pk = load("rsa2048.pem", true);
 
 	(void)state;
-	assert_int_equal(ed_pk_sig(pk, sig), 0);
+	assert_int_equal(ecfs_rsa_key_sig(pk, sig), 0);
 	ecfs_sig_to_hex(sig, hex);
 	slurp("sig.txt", (uint8_t *)want, sizeof(want) - 1);
 	want[16] = '\0';
@@ -112,8 +112,8 @@ static void test_roundtrip_and_public(void **state)
 	pub = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
 	assert_non_null(pub);
 	BIO_free(b);
-	assert_false(ed_pk_has_private(pub));
-	assert_int_equal(ed_pk_sig(pub, sig), 0);
+	assert_false(ecfs_rsa_has_private(pub));
+	assert_int_equal(ecfs_rsa_key_sig(pub, sig), 0);
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(fek, (int)(0x30 + i), sizeof(fek));

@@ -139,3 +139,13 @@ rig_be64() {
 	[ ${#h} -eq 16 ] || rig_fail "$1 is too short for 8 bytes at offset $2"
 	echo $((16#$h))
 }
+
+# Stop the ecryptfsd whose pid is in PIDFILE (default /run/ecryptfsd.pid)
+# with SIGTERM and wait up to 10 s for it to exit.
+rig_stop_daemon() {
+	local pid
+	pid=$(cat "${1:-/run/ecryptfsd.pid}")
+	kill -TERM "$pid"
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	rig_fail "ecryptfsd did not exit on SIGTERM"
+}

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ecfs_wrap.h"
 #include "ecryptfs_proto.h"
 #include "et_cli.h"
 #include "et_files.h"
@@ -128,6 +129,57 @@ err:
 	free(*file);
 	*file = NULL;
 	return rc;
+}
+
+int et_cli_unwrap_args(const char *prog, const char *what, int argc, char **argv, char **file,
+		       struct et_secret *wpw, struct et_secret *pw, size_t *len,
+		       uint8_t salt[ECFS_SALT_SIZE])
+{
+	int rc;
+
+	rc = et_cli_wrapped_args(prog, argc, argv, file, wpw);
+	if (rc)
+		return rc;
+	rc = et_secret_alloc(pw, ECFS_WRAP_PASS_BUF);
+	if (rc)
+		return rc;
+	et_cli_rc_salt(salt);
+	rc = ecfs_wrap_read_file(*file, wpw->buf, wpw->len, salt, pw->buf, len, NULL);
+	if (rc) {
+		et_cli_wrap_fail(prog, what, *file, rc);
+		return rc < 0 ? rc : -EIO;
+	}
+	return 0;
+}
+
+int et_cli_pass_pair(const char *prog, int argc, char **argv, struct et_secret *a,
+		     struct et_secret *b)
+{
+	if (argc < 2 || argc > 4 || (argc == 3 && strcmp(argv[2], "-")))
+		return -EINVAL;
+	if (argc == 2)
+		return 0;
+	if (argc == 4) {
+		fprintf(stderr, "%s: warning: passphrases given as arguments can be read by other users in the process list\n",
+			prog);
+		if (et_cli_arg_pass(prog, argv[2], a) || et_cli_arg_pass(prog, argv[3], b))
+			return -EINVAL;
+		return 1;
+	}
+	if (et_cli_get_pass(prog, NULL, a) || et_cli_get_pass(prog, NULL, b))
+		return -EINVAL;
+	return 1;
+}
+
+void et_cli_wrap_fail(const char *prog, const char *what, const char *path, int rc)
+{
+	fprintf(stderr, "Error: %s failed [%d]\n", what, rc);
+	fprintf(stderr, "%s: %s: %s\n", prog, path, et_cli_wrap_strerror(rc));
+}
+
+bool et_cli_help(int argc, char **argv)
+{
+	return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
 }
 
 int et_cli_kernel_lacks_fnek(void)

@@ -3,6 +3,8 @@
 #ifndef ET_CLI_H
 #define ET_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ecfs_authtok.h"
@@ -34,6 +36,33 @@ int et_cli_default_wrapped_file(char **path);
  */
 int et_cli_wrapped_args(const char *prog, int argc, char **argv, char **file,
 			struct et_secret *wpw);
+
+/*
+ * The front of the tools that unwrap a file (unwrap, insert-wrapped): the
+ * command line of et_cli_wrapped_args(), then the file unwrapped with the
+ * ~/.ecryptfsrc salt (also left in @salt) into @pw, *@len bytes.  A file
+ * that does not unwrap is reported as et_cli_wrap_fail(@what).  Returns 0,
+ * 1 when the caller should print its usage, or -errno.
+ */
+int et_cli_unwrap_args(const char *prog, const char *what, int argc, char **argv, char **file,
+		       struct et_secret *wpw, struct et_secret *pw, size_t *len,
+		       uint8_t salt[ECFS_SALT_SIZE]);
+
+/*
+ * The two passphrases of the tools that write a wrapped file (wrap,
+ * rewrap) into @a and @b: "FILE P1 P2" (with a warning: others see them in
+ * the process list) or "FILE -" (two lines of stdin).  Returns 1 when read,
+ * 0 when the caller should prompt (FILE alone), -EINVAL when it should
+ * print its usage.
+ */
+int et_cli_pass_pair(const char *prog, int argc, char **argv, struct et_secret *a,
+		     struct et_secret *b);
+
+/* "Error: @what failed [rc]" and "PROG: FILE: why" on stderr, as upstream's tools. */
+void et_cli_wrap_fail(const char *prog, const char *what, const char *path, int rc);
+
+/* True when the command line is just --help (or -h). */
+bool et_cli_help(int argc, char **argv);
 
 /* 1 if the loaded kernel module lacks filename encryption (unknown: 0). */
 int et_cli_kernel_lacks_fnek(void);

@@ -39,7 +39,8 @@ int main(int argc, char **argv)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			perror("getrandom");
+			fprintf(stderr, "%s: no random bytes from the kernel (getrandom: %s); try again\n",
+				argv[0], strerror(errno));
 			goto out;
 		}
 		got += (size_t)n;
@@ -47,10 +48,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < RP_BYTES; i++)
 		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
 	hex[2 * RP_BYTES] = '\n';
+	errno = 0;
 	if (write(STDOUT_FILENO, hex, 2 * RP_BYTES + 1) == 2 * RP_BYTES + 1)
 		rc = 0;
 	else
-		perror("write");
+		fprintf(stderr, "%s: cannot write the passphrase to standard output: %s\n", argv[0],
+			errno ? strerror(errno) : "short write");
 out:
 	explicit_bzero(raw, sizeof(raw));
 	explicit_bzero(hex, sizeof(hex));

@@ -22,13 +22,6 @@ start_daemon() {
 	for _ in $(seq 100); do [ -s /run/ecryptfsd.pid ] && return 0; sleep 0.1; done
 	rig_fail "ecryptfsd did not start"
 }
-stop_daemon() {
-	local pid
-	pid=$(cat /run/ecryptfsd.pid)
-	kill -TERM "$pid"
-	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	rig_fail "ecryptfsd did not exit on SIGTERM"
-}
 opts="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
 mnt() { mount -t ecryptfs lower upper -o "key=openssl:keyfile=$RIG_WORK/key.pem,$opts" </dev/null; }
 H="$RIG_SRC/tests/vm/miscdev-client.py"
@@ -149,7 +142,7 @@ umount upper
 # 5. Forged replies: root's request is held by a client that answers late.
 # (mount.ecryptfs wants a running ecryptfsd: mount first, then swap.)
 mnt
-stop_daemon
+rig_stop_daemon
 id ecfsuser >/dev/null 2>&1 || useradd -M -N -g ecryptfs ecfsuser
 chgrp ecryptfs /dev/ecryptfs
 chmod 0660 /dev/ecryptfs
@@ -191,6 +184,6 @@ umount upper
 mnt
 rig_expect_eq "last file during the hostile run" "$n" "$(cat "upper/h$n")"
 umount upper
-stop_daemon
+rig_stop_daemon
 rmmod ecryptfs || rig_fail "rmmod failed after the daemon left"
 rig_load_ecryptfs

@@ -16,12 +16,6 @@ export HOME=/root
 nkeys() { keyctl rlist @u 2>/dev/null | wc -w; }
 now_ms() { date +%s%3N; }
 daemon_pid() { cat /run/ecryptfsd.pid; }
-stop_daemon() {
-	pid=$(daemon_pid)
-	kill -TERM "$pid"
-	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	rig_fail "ecryptfsd did not exit on SIGTERM"
-}
 
 mkdir lower upper lower2 upper2
 mount -t tmpfs tmpfs lower
@@ -78,7 +72,7 @@ od -An -tx1 -j26 -N16 lower/f1 | tr -d ' \n' | grep -q "$sig" || rig_fail "tag 1
 if cmp -s -n 4096 plain lower/f1; then rig_fail "lower file holds plaintext"; fi
 
 # 4. Restart the daemon, remount, read back (tag 64 via ecryptfsd).
-stop_daemon
+rig_stop_daemon
 [ -e /run/ecryptfsd.pid ] && rig_fail "pid file left behind"
 ecryptfsd -p /run/ecryptfsd.pid
 for _ in $(seq 50); do [ -s /run/ecryptfsd.pid ] && break; sleep 0.1; done
@@ -101,7 +95,7 @@ rig_log "corrupted key refused in $dt ms"
 [ "$dt" -lt 2500 ] || rig_fail "corrupted key took $dt ms: the daemon did not answer with an error"
 
 # 6. Daemon gone: creating a file fails at once (the kernel has no daemon).
-stop_daemon
+rig_stop_daemon
 t0=$(now_ms)
 if echo x > upper/nodaemon 2>err; then rig_fail "file created without a daemon"; fi
 dt=$(( $(now_ms) - t0 ))
@@ -142,5 +136,5 @@ rig_expect_eq "second daemon of the same user" 3 "$rc"
 kill -TERM "$upid"
 wait "$upid" || rig_fail "user daemon did not exit cleanly"
 cat user.log
-stop_daemon
+rig_stop_daemon
 rig_expect_eq "keys left at the end" 0 "$(nkeys)"

@@ -33,13 +33,6 @@ start_daemon() {
 	cat dlog
 	rig_fail "ecryptfsd did not start or has no socket"
 }
-stop_daemon() {
-	local pid
-	pid=$(cat /run/ecryptfsd.pid)
-	kill -TERM "$pid"
-	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	rig_fail "ecryptfsd did not exit"
-}
 start_daemon
 rig_expect_eq "socket owner and mode" "0 600" "$(stat -c '%u %a' /run/ecryptfsd.sock)"
 
@@ -108,7 +101,7 @@ grep " $RIG_WORK/upper " /proc/mounts | grep -qF "$PASS" && rig_fail "passphrase
 cmp plain upper/f || rig_fail "passwd= mount reads differently"
 
 # 6. A restarted daemon holds nothing: the open fails (EIO), no plaintext.
-stop_daemon
+rig_stop_daemon
 start_daemon
 echo 3 > /proc/sys/vm/drop_caches
 if cat upper/f > got 2>err; then rig_fail "opened after the daemon lost the key"; fi
@@ -145,7 +138,7 @@ out=$(setpriv --reuid=ecfspem --regid=nogroup --clear-groups python3 ping.py) ||
 chmod 0600 /run/ecryptfsd.sock
 rig_expect_eq "other user, SO_PEERCRED" "3 status 1" "$rc $out"
 grep -q "refused a connection from uid $(id -u ecfspem)" dlog || { cat dlog; rig_fail "no log of the refusal"; }
-stop_daemon
+rig_stop_daemon
 [ -e /run/ecryptfsd.sock ] && rig_fail "socket left behind"
 sed 's/WARNING:/Warning:/' dlog
 rig_expect_eq "keys at the end" 0 "$(nkeys)"

@@ -40,13 +40,6 @@ start_daemon() {
 	cat dlog
 	rig_fail "ecryptfsd did not start"
 }
-stop_daemon() {
-	local pid
-	pid=$(cat /run/ecryptfsd.pid)
-	kill -TERM "$pid"
-	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	rig_fail "ecryptfsd did not exit"
-}
 mounted() { grep -q " $RIG_WORK/$1 ecryptfs " /proc/mounts; }
 mkdir lower upper lo uo
 mount -t tmpfs tmpfs lower
@@ -108,7 +101,7 @@ umount upper
 cc -shared -fPIC -O2 -I/usr/include/pkcs11-helper-1.0 -o "$RIG_WORK/bad.so" \
 	"$RIG_SRC/tests/unit/p11_bad_provider.c" || rig_fail "cannot build the test provider"
 printf 'pkcs11-provider,name=bad,library=%s/bad.so\n' "$RIG_WORK" > /root/.ecryptfsrc.pkcs11
-stop_daemon
+rig_stop_daemon
 start_daemon P11BAD_AT=login P11BAD_MODE=crash
 dpid=$(cat /run/ecryptfsd.pid)
 mount -t tmpfs tmpfs lo
@@ -127,5 +120,5 @@ echo 3 > /proc/sys/vm/drop_caches
 rig_expect_eq "OpenSSL file after the crash" "openssl side" "$(cat uo/o1)"
 umount uo
 rig_expect_eq "keys left" 0 "$(nkeys)"
-stop_daemon
+rig_stop_daemon
 rm -f /root/.ecryptfsrc.pkcs11
