@@ -11,9 +11,10 @@
  * daemon over both transports (messaging.c's table enforces it).
  *
  * Identity of the daemon is the socket itself: HELO takes a reference on
- * the sending struct sock, and QUIT and RESPONSE are honoured only when
- * they come from that very socket, so a port id reused by another socket
- * cannot answer for it.  Requests go out by unicast to the port id from a
+ * the sending struct sock (which also keeps its network namespace), and
+ * QUIT and RESPONSE are honoured only when they come from that very
+ * socket, so a port id reused by another socket cannot answer for it.
+ * Requests go out by unicast to the port id from a
  * work item, because messaging.c notifies with its lock held and sending
  * may have to wait for room in the receiver's buffer.
  *
@@ -100,7 +101,7 @@ static int ecfs_nl_send_one(struct ecfs_nl_daemon *nd, u32 ctr, u32 index,
 	    nla_put(skb, ECFS_GENL_A_DATA, msg->data_len, msg->data))
 		goto too_big;
 	genlmsg_end(skb, hdr);
-	return genlmsg_unicast(&init_net, skb, nd->portid);
+	return genlmsg_unicast(sock_net(nd->sk), skb, nd->portid);
 
 too_big:
 	nlmsg_free(skb);
@@ -316,7 +317,11 @@ static struct genl_family ecfs_genl_family = {
 	.n_ops		= ARRAY_SIZE(ecfs_genl_ops),
 	/* Strict header and attribute checks for every command. */
 	.resv_start_op	= ECFS_GENL_CMD_HELO,
-	.netnsok	= false,
+	/*
+	 * Any network namespace: registration is by (global) euid, as for
+	 * /dev/ecryptfs, and a sandboxed daemon (PrivateNetwork=) has its own.
+	 */
+	.netnsok	= true,
 };
 
 static int ecfs_nl_event(struct notifier_block *nb, unsigned long event,
@@ -326,11 +331,12 @@ static int ecfs_nl_event(struct notifier_block *nb, unsigned long event,
 	struct ecfs_nl_daemon *nd, *found = NULL;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
-	    !net_eq(n->net, &init_net) || list_empty_careful(&ecfs_nl_daemons))
+	    list_empty_careful(&ecfs_nl_daemons))
 		return NOTIFY_DONE;
 	mutex_lock(&ecfs_nl_lock);
 	list_for_each_entry(nd, &ecfs_nl_daemons, node) {
-		if (nd->portid == n->portid && sock_flag(nd->sk, SOCK_DEAD)) {
+		if (nd->portid == n->portid && net_eq(sock_net(nd->sk), n->net) &&
+		    sock_flag(nd->sk, SOCK_DEAD)) {
 			found = nd;
 			ecfs_nl_unlink_locked(nd);
 			break;

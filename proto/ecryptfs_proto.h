@@ -151,7 +151,8 @@
  *     transport in 2.6.26 and never had this family)
  * -----------------------------------------------------------------
  * Family ECFS_GENL_NAME ("ecryptfs"), version ECFS_GENL_VERSION (1),
- * init network namespace only, no multicast groups: every message is a
+ * reachable from every network namespace (a daemon is bound to its euid,
+ * which is global), no multicast groups: every message is a
  * unicast between the module and one daemon socket.  It carries exactly
  * the data[] payloads of section 7; the miscdev frame head (type, BE
  * counter, length code, host-endian index/data_len) becomes attributes.
