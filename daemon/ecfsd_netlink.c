@@ -382,7 +382,7 @@ static int nlt_helo(struct nl_transport *nt)
 int ecfsd_netlink_open(struct ecfsd_transport **out, char *err, size_t errlen)
 {
 	struct nl_transport *nt;
-	int r;
+	int r, one;
 
 	*out = NULL;
 	nt = calloc(1, sizeof(*nt));
@@ -415,6 +415,13 @@ int ecfsd_netlink_open(struct ecfsd_transport **out, char *err, size_t errlen)
 	nt->family = r;
 	/* Room for a full pool of requests even if we fall behind. */
 	nl_socket_set_buffer_size(nt->sk, 1 << 20, 0);
+	/*
+	 * An error about a response would echo the response, which may hold
+	 * a file key (tag 65), back to us: ask for the header only.
+	 */
+	one = 1;
+	setsockopt(nl_socket_get_fd(nt->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one,
+		   sizeof(one));
 	r = nlt_helo(nt);
 	if (r == -EEXIST) {
 		nlt_err(err, errlen,
