@@ -177,11 +177,13 @@
  *                              RESPONSE 1..ECFS_GENL_MAX_RESPONSE_DATA (516)
  *
  * The kernel validates strictly (genlmsghdr.reserved 0, no unknown
- * attributes, no trailing bytes, lengths per the policy).  A RESPONSE is
- * accepted only from the socket that received that REQUEST, while the
- * request still waits and the counter matches; otherwise EINVAL (no
- * such request) or ENOTCONN (the socket is not a registered daemon).  A
- * daemon that closes its socket is unregistered as by QUIT.  Requests are
+ * attributes, no trailing bytes: EINVAL; DATA outside its range: ERANGE;
+ * a command it does not take: EOPNOTSUPP).  A RESPONSE is accepted only
+ * from the socket that received that REQUEST, while the request still
+ * waits and COUNTER and INDEX match; otherwise EINVAL (no such request)
+ * or ENOTCONN (the socket is not a registered daemon).  A second HELO on
+ * a registered socket gets EALREADY.  A daemon that closes its socket is
+ * unregistered as by QUIT; rmmod is refused while a daemon is registered.  Requests are
  * sent with the socket's receive buffer as the only queue: when it is
  * full the module retries shortly, it never drops a request.
  * ECFS_VERSIONING_* has no bit for this transport: a daemon finds it by
