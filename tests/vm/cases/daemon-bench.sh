@@ -22,7 +22,9 @@ run() {	# run NAME KEYOPTS: prints "NAME create/s open/s"
 	umount "u-$1"
 	mount -t ecryptfs "l-$1" "u-$1" -o "$2,$opts" </dev/null > /dev/null
 	t2=$(ms)
-	for i in $(seq "$n"); do cat "u-$1/f$i"; done
+	# A builtin redirection: each open unwraps the file key, and no
+	# process start (slow under TCG) hides it.
+	for i in $(seq "$n"); do : < "u-$1/f$i"; done
 	t3=$(ms)
 	umount "u-$1"
 	echo "$1 $(( n * 1000 / (t1 - t0 + 1) )) $(( n * 1000 / (t3 - t2 + 1) ))"
