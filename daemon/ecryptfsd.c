@@ -32,6 +32,7 @@
 #include "ecfsd_server.h"
 #include "ecfsd_sock.h"
 #include "ecfsd_transport.h"
+#include "ecfsd_netlink.h"
 
 #define PROG "ecryptfsd"
 
@@ -41,6 +42,7 @@ struct daemon {
 	char **argv;
 	int fg;
 	const char *pidfile, *device, *sockpath;
+	const char *transport;	/* "miscdev", "netlink" or "auto" */
 	char defsock[108];
 	struct ecfsd_server_cfg cfg;
 	struct ecfsd_transport *t;
@@ -62,9 +64,12 @@ static void on_stop(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: %s [-f] [-p PIDFILE] [-d DEVICE] [-S SOCKET] [-j WORKERS] [-V]\n"
+	fprintf(f, "Usage: %s [-f] [-p PIDFILE] [-t TRANSPORT] [-d DEVICE] [-S SOCKET] [-j WORKERS] [-V]\n"
 		"  -f, --foreground     stay in the foreground, log to stderr as well\n"
 		"  -p, --pidfile FILE   write the daemon's pid to FILE\n"
+		"  -t, --transport T    how the kernel reaches us: miscdev (" ECFSD_MISCDEV_PATH "),\n"
+		"                       netlink (generic netlink family \"" ECFS_GENL_NAME "\"), or\n"
+		"                       auto (default: miscdev if the device opens, else netlink)\n"
 		"  -d, --device PATH    misc device (default " ECFSD_MISCDEV_PATH ")\n"
 		"  -S, --socket PATH    handoff socket of mount.ecryptfs (default\n"
 		"                       " ECFS_HANDOFF_ROOT_PATH " for root,\n"
@@ -146,6 +151,7 @@ static int step_cmdline(struct daemon *d)
 	static const struct option lopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "pidfile", required_argument, NULL, 'p' },
+		{ "transport", required_argument, NULL, 't' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "socket", required_argument, NULL, 'S' },
 		{ "workers", required_argument, NULL, 'j' },
@@ -156,13 +162,22 @@ static int step_cmdline(struct daemon *d)
 	int c;
 
 	d->ret = 1;
-	while ((c = getopt_long(d->argc, d->argv, "fp:d:S:j:Vh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(d->argc, d->argv, "fp:t:d:S:j:Vh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			d->fg = 1;
 			break;
 		case 'p':
 			d->pidfile = optarg;
+			break;
+		case 't':
+			if (strcmp(optarg, "miscdev") && strcmp(optarg, "netlink") &&
+			    strcmp(optarg, "auto")) {
+				fprintf(stderr, "%s: --transport must be miscdev, netlink or auto, not \"%s\"\n",
+					PROG, optarg);
+				return -EINVAL;
+			}
+			d->transport = optarg;
 			break;
 		case 'd':
 			d->device = optarg;
@@ -223,16 +238,36 @@ static int step_harden(struct daemon *d)
  */
 static int step_transport(struct daemon *d)
 {
-	char err[512];
+	const char *want = d->transport ? d->transport : "auto";
+	char err[512], nlerr[512] = "";
 	int r;
 
-	r = ecfsd_miscdev_open(d->device, &d->t, err, sizeof(err));
-	if (r) {
-		fprintf(stderr, "%s: %s\n", PROG, err);
-		syslog(LOG_ERR, "%s", err);
-		d->ret = r == -EINVAL ? 3 : 2;
+	if (strcmp(want, "netlink")) {
+		r = ecfsd_miscdev_open(d->device, &d->t, err, sizeof(err));
+		/* auto: only a missing device sends us to netlink. */
+		if ((r == -ENOENT || r == -ENODEV || r == -ENXIO) &&
+		    !strcmp(want, "auto"))
+			r = ecfsd_netlink_open(&d->t, nlerr, sizeof(nlerr));
+	} else {
+		r = ecfsd_netlink_open(&d->t, nlerr, sizeof(nlerr));
 	}
-	return r;
+	if (r) {
+		/* auto with neither: both reasons, the device's first. */
+		if (strcmp(want, "netlink")) {
+			fprintf(stderr, "%s: %s\n", PROG, err);
+			syslog(LOG_ERR, "%s", err);
+		}
+		if (nlerr[0]) {
+			fprintf(stderr, "%s: %s\n", PROG, nlerr);
+			syslog(LOG_ERR, "%s", nlerr);
+		}
+		d->ret = r == -EINVAL || r == -EEXIST ? 3 : 2;
+		return r;
+	}
+	fprintf(stderr, "%s: serving requests over %s (--transport=%s)\n", PROG,
+		d->t->ops->name, want);
+	syslog(LOG_INFO, "serving requests over %s (--transport=%s)", d->t->ops->name, want);
+	return 0;
 }
 
 static int step_background(struct daemon *d)

@@ -15,6 +15,7 @@
 #include <linux/backing-dev.h>
 
 #include "ecfs.h"
+#include "netlink.h"
 
 struct kmem_cache *ecfs_inode_cache;
 struct kmem_cache *ecfs_dentry_cache;
@@ -513,9 +514,12 @@ static int __init ecfs_init(void)
 	err = ecfs_miscdev_init();
 	if (err)
 		goto err_messaging;
-	err = ecfs_sysfs_init();
+	err = ecfs_netlink_init();
 	if (err)
 		goto err_miscdev;
+	err = ecfs_sysfs_init();
+	if (err)
+		goto err_netlink;
 	err = register_filesystem(&ecfs_fs_type);
 	if (err)
 		goto err_sysfs;
@@ -523,6 +527,8 @@ static int __init ecfs_init(void)
 
 err_sysfs:
 	ecfs_sysfs_exit();
+err_netlink:
+	ecfs_netlink_exit();
 err_miscdev:
 	ecfs_miscdev_exit();
 err_messaging:
@@ -540,6 +546,7 @@ static void __exit ecfs_exit(void)
 {
 	unregister_filesystem(&ecfs_fs_type);
 	ecfs_sysfs_exit();
+	ecfs_netlink_exit();
 	ecfs_miscdev_exit();
 	ecfs_messaging_exit();
 	ecfs_crypto_teardown();

@@ -146,6 +146,48 @@
  * ECFS_OPT_* are the option names the kernel parses (and that upstream's
  * mount helper passes on); "sig" and "cipher" are the kernel's short
  * aliases.  Flags take no value.
+ *
+ * 13. Generic netlink transport (ours; upstream removed its netlink
+ *     transport in 2.6.26 and never had this family)
+ * -----------------------------------------------------------------
+ * Family ECFS_GENL_NAME ("ecryptfs"), version ECFS_GENL_VERSION (1),
+ * reachable from every network namespace (a daemon is bound to its euid,
+ * which is global), no multicast groups: every message is a
+ * unicast between the module and one daemon socket.  It carries exactly
+ * the data[] payloads of section 7; the miscdev frame head (type, BE
+ * counter, length code, host-endian index/data_len) becomes attributes.
+ *
+ *   cmd  name      direction  attributes (all others refused)
+ *   1    HELO      U->K       none.  Registers the sending socket (its port
+ *                             id) as the daemon of the euid of the
+ *                             credentials that opened the socket.  One
+ *                             daemon per euid over both transports: a
+ *                             second gets EEXIST (miscdev: EINVAL).
+ *   2    QUIT      U->K       none.  Unregisters; requests the daemon
+ *                             holds fail at once (ENOTCONN to callers).
+ *   3    REQUEST   K->U       COUNTER, INDEX, DATA (tag 64 or 66)
+ *   4    RESPONSE  U->K       COUNTER, INDEX, DATA (tag 65 or 67), all
+ *                             three required, echoing the request's
+ *                             COUNTER and INDEX.
+ *
+ *   attr  name     type        length
+ *   1     COUNTER  NLA_U32     4, host order (the miscdev's BE counter)
+ *   2     INDEX    NLA_U32     4, the context slot
+ *   3     DATA     NLA_BINARY  REQUEST 1..ECFS_GENL_MAX_REQUEST_DATA (532),
+ *                              RESPONSE 1..ECFS_GENL_MAX_RESPONSE_DATA (516)
+ *
+ * The kernel validates strictly (genlmsghdr.reserved 0, no unknown
+ * attributes, no trailing bytes: EINVAL; DATA outside its range: ERANGE;
+ * a command it does not take: EOPNOTSUPP).  A RESPONSE is accepted only
+ * from the socket that received that REQUEST, while the request still
+ * waits and COUNTER and INDEX match; otherwise EINVAL (no such request)
+ * or ENOTCONN (the socket is not a registered daemon).  A second HELO on
+ * a registered socket gets EALREADY.  A daemon that closes its socket is
+ * unregistered as by QUIT; rmmod is refused while a daemon is registered.  Requests are
+ * sent with the socket's receive buffer as the only queue: when it is
+ * full the module retries shortly, it never drops a request.
+ * ECFS_VERSIONING_* has no bit for this transport: a daemon finds it by
+ * resolving the family name.
  */
 #ifndef ECRYPTFS_PROTO_H
 #define ECRYPTFS_PROTO_H
@@ -378,6 +420,36 @@ struct ecfs_message {
 #define ECFS_MSG_DEFAULT_BUF_LEN	32	/* msg_ctx pool slots */
 #define ECFS_MSG_DEFAULT_TIMEOUT_S	3
 
+/* ---- 13. generic netlink ---- */
+#define ECFS_GENL_NAME			"ecryptfs"
+#define ECFS_GENL_VERSION		1
+
+enum ecfs_genl_cmd {
+	ECFS_GENL_CMD_UNSPEC,
+	ECFS_GENL_CMD_HELO,
+	ECFS_GENL_CMD_QUIT,
+	ECFS_GENL_CMD_REQUEST,
+	ECFS_GENL_CMD_RESPONSE,
+	__ECFS_GENL_CMD_MAX,
+};
+#define ECFS_GENL_CMD_MAX		(__ECFS_GENL_CMD_MAX - 1)
+
+enum ecfs_genl_attr {
+	ECFS_GENL_A_UNSPEC,
+	ECFS_GENL_A_COUNTER,		/* u32 */
+	ECFS_GENL_A_INDEX,		/* u32 */
+	ECFS_GENL_A_DATA,		/* binary: a section 7 payload */
+	__ECFS_GENL_A_MAX,
+};
+#define ECFS_GENL_A_MAX			(__ECFS_GENL_A_MAX - 1)
+
+#define ECFS_GENL_MAX_REQUEST_DATA	ECFS_MSG_MAX_REQUEST_DATA
+/* What a miscdev RESPONSE frame can carry after its head. */
+#define ECFS_GENL_MAX_RESPONSE_DATA	(ECFS_MSG_MAX_WRITE_SIZE - \
+					 ECFS_MSG_CTL_SIZE - \
+					 ECFS_PKT_LEN_MAX_SIZE - \
+					 ECFS_MSG_HDR_SIZE)
+
 /* ---- 8. auth token (upstream ABI names) ---- */
 #define ECFS_TOKEN_PASSWORD		0
 #define ECFS_TOKEN_PRIVATE_KEY		1
@@ -564,6 +636,9 @@ ECFS_BUILD_ASSERT(ECFS_OFFSETOF(struct ecfs_message, data_len) == 4);
 ECFS_BUILD_ASSERT(ECFS_MSG_MAX_WRITE_SIZE == 531);
 ECFS_BUILD_ASSERT(ECFS_MSG_MIN_RESPONSE_SIZE == 14);
 ECFS_BUILD_ASSERT(ECFS_MSG_MAX_REQUEST_SIZE == 547);
+ECFS_BUILD_ASSERT(ECFS_GENL_MAX_REQUEST_DATA == 532);
+ECFS_BUILD_ASSERT(ECFS_GENL_MAX_RESPONSE_DATA == 516);
+ECFS_BUILD_ASSERT(ECFS_GENL_CMD_MAX == 4 && ECFS_GENL_A_MAX == 3);
 
 ECFS_BUILD_ASSERT(ECFS_AUTH_TOK_VERSION == 0x0004);
 ECFS_BUILD_ASSERT(ECFS_VERSIONING_MASK_MESSAGING == 0x177);
