@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2154  # programs are set by tt_prog (tests/tools/lib.sh)
 #
 # ecryptfs-decrypt and ecryptfs-stat against the golden vectors written by
 # the upstream kernel (tests/data/golden): every output byte must match the
@@ -16,37 +17,13 @@
 
 set -u
 
-top=${TOP_SRCDIR:?TOP_SRCDIR must point at the source tree}
-bindir=${ED_BINDIR:-.}
-dec="$bindir/ecryptfs-decrypt"
-est="$bindir/ecryptfs-stat"
-mklower="$bindir/tests/bench/ecfs-mklower"
-golden="$top/tests/data/golden"
+# shellcheck disable=SC2034 source=tests/tools/lib.sh
+tt_name=decrypt-golden
+. "${TOP_SRCDIR:?TOP_SRCDIR must point at the source tree}/tests/tools/lib.sh"
+tt_prog dec ecryptfs-decrypt
+tt_prog est ecryptfs-stat
+tt_prog mklower tests/bench/ecfs-mklower
 manifest="$golden/MANIFEST"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/decrypt-golden.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-checks=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-
-ok() {
-	checks=$((checks + 1))
-}
-
-# Fail on any sanitizer report in a log.
-no_sanitizer() {
-	if grep -q -e 'Sanitizer' -e 'runtime error:' "$1"; then
-		fail "sanitizer report in $1:"
-		sed -n '1,40p' "$1"
-	else
-		ok
-	fi
-}
 
 set_xattr() { # FILE HEXVALUE
 	if command -v setfattr >/dev/null 2>&1; then
@@ -267,5 +244,4 @@ no_sanitizer "$tmp/statb.err"
 grep -q 'Marker: *BAD' "$tmp/statb.out" || fail "ecryptfs-stat: bad marker not shown"
 ok
 
-echo "$checks checks, $fails failures"
-[ "$fails" -eq 0 ]
+tt_done
