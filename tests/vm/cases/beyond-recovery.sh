@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=upstream
+# rig: kernels=6.1,6.12 modules=upstream,ours
 # Recovery key and key rotation against the module under test: a tree
 # written through passphrase + recovery-key mounts (the recovery key's
 # public half only, served by ecryptfsd; small, empty, sparse, 2 MiB and
