@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2154  # programs are set by tt_prog (tests/tools/lib.sh)
 #
 # ecryptfs-decrypt and ecryptfs-stat against the golden vectors written by
 # the upstream kernel (tests/data/golden): every output byte must match the
@@ -11,14 +12,17 @@
 # The xattr set's metadata is put back on copies with setfattr(1) (package
 # attr) or Python's os.setxattr; without either that set is skipped.
 #
-# Environment: see tests/tools/lib.sh.
+# Environment: TOP_SRCDIR (set by make check), ED_BINDIR (default: the
+# current directory, the top build directory under make check).
 
 set -u
 
-t_name=decrypt-golden
+# shellcheck disable=SC2034 source=tests/tools/lib.sh
+tt_name=decrypt-golden
 . "${TOP_SRCDIR:?TOP_SRCDIR must point at the source tree}/tests/tools/lib.sh"
-dec="$bindir/ecryptfs-decrypt"
-est="$bindir/ecryptfs-stat"
+tt_prog dec ecryptfs-decrypt
+tt_prog est ecryptfs-stat
+tt_prog mklower tests/bench/ecfs-mklower
 manifest="$golden/MANIFEST"
 
 set_xattr() { # FILE HEXVALUE
@@ -240,5 +244,4 @@ no_sanitizer "$tmp/statb.err"
 grep -q 'Marker: *BAD' "$tmp/statb.out" || fail "ecryptfs-stat: bad marker not shown"
 ok
 
-echo "$checks checks, $fails failures"
-[ "$fails" -eq 0 ]
+tt_done
