@@ -1,4 +1,4 @@
-# rig: kernels=6.12 modules=ours
+# rig: kernels=6.1,6.12 modules=ours
 # Public-key files across the two modules, in one boot, served by our
 # ecryptfsd over /dev/ecryptfs (the modules are swapped with the daemon
 # stopped: rmmod is refused while a daemon is attached):
