@@ -235,11 +235,43 @@ static void ecfs_undo_create(struct dentry *dentry, struct dentry *lower,
 		       dentry, err);
 }
 
+/*
+ * The same, once the parent has been unlocked: only if the lower name
+ * still leads to the file we made (the lower tree is not ours alone).
+ */
+static void ecfs_undo_create_unlocked(struct dentry *dentry,
+				      struct inode *lower_inode)
+{
+	struct dentry *lower;
+	struct inode *lower_dir;
+
+	if (ecfs_lock_parent(dentry, &lower, &lower_dir)) {
+		pr_err("half-made lower file %pd was moved; not removed\n",
+		       dentry);
+		return;
+	}
+	if (d_inode(lower) == lower_inode)
+		ecfs_undo_create(dentry, lower, lower_dir);
+	else
+		pr_err("half-made lower file %pd was replaced; not removed\n",
+		       dentry);
+	inode_unlock(lower_dir);
+}
+
+/*
+ * The lower file is made under the lower parent's lock; its header is
+ * written after that lock is dropped, because wrapping the file key for
+ * a public key is a round trip to ecryptfsd, which must not hold up every
+ * other name operation in the lower directory.  Until the header is
+ * written the upper inode stays I_NEW and the upper dentry negative (the
+ * VFS holds the upper parent locked), so nobody reaches the file through
+ * the mount before it is whole.
+ */
 static int ecfs_create(struct ecfs_idmap *idmap, struct inode *dir,
 		       struct dentry *dentry, umode_t mode, bool excl)
 {
+	struct inode *lower_dir, *lower_inode, *inode;
 	struct dentry *lower;
-	struct inode *lower_dir, *inode;
 	int err;
 
 	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
@@ -247,35 +279,35 @@ static int ecfs_create(struct ecfs_idmap *idmap, struct inode *dir,
 		return err;
 	err = vfs_create(ecfs_lower_idmap(dentry), lower_dir, lower, mode,
 			 true);
-	if (err)
-		goto out_unlock;
-	if (d_really_is_negative(lower)) {
+	if (!err && d_really_is_negative(lower))
 		err = -ENOENT;
-		goto out_unlock;
+	if (err) {
+		inode_unlock(lower_dir);
+		return err;
 	}
-	inode = ecfs_iget(d_inode(lower), dir->i_sb);
+	lower_inode = d_inode(lower);
+	inode = ecfs_iget(lower_inode, dir->i_sb);
 	if (IS_ERR(inode)) {
-		err = PTR_ERR(inode);
 		ecfs_undo_create(dentry, lower, lower_dir);
-		goto out_unlock;
+		inode_unlock(lower_dir);
+		return PTR_ERR(inode);
 	}
 	ecfs_update_dir(dir, lower_dir);
+	inode_unlock(lower_dir);
 
-	/* Write the header while nobody else can see the inode. */
 	err = ecfs_get_lower_file(dentry, inode);
 	if (!err) {
 		err = ecfs_new_file_crypt(inode);
 		ecfs_put_lower_file(inode);
 	}
 	if (err) {
-		ecfs_undo_create(dentry, lower, lower_dir);
+		/* The upper inode still holds the lower one. */
+		ecfs_undo_create_unlocked(dentry, lower_inode);
 		iget_failed(inode);
-		goto out_unlock;
+		return err;
 	}
 	d_instantiate_new(dentry, inode);
-out_unlock:
-	inode_unlock(lower_dir);
-	return err;
+	return 0;
 }
 
 static int ecfs_link(struct dentry *old_dentry, struct inode *dir,

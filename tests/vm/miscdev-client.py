@@ -10,6 +10,11 @@
                         in REQFILE under every index: all must be refused
   second-open           open the device while this euid has a daemon: EINVAL
   hostile SECONDS       write malformed frames for SECONDS: all refused
+  verify SEED PATTERN N [missing-ok]
+                        read PATTERN % i (i = 1..N) with 8 threads at once
+                        (each open is an unwrap by the daemon): each must
+                        be exactly SEED's bytes then "i\\n"; with
+                        missing-ok an absent file is allowed
 
 Exit status 0 when the kernel behaved as required, 1 otherwise (the reason
 on stderr).
@@ -163,6 +168,45 @@ def hostile(seconds):
     print("hostile: %d malformed frames refused (by kind %s)" % (n, sorted(kinds.items())))
 
 
+def verify(seed, pattern, n, missing_ok):
+    import threading
+    want = open(seed, "rb").read()
+    bad = []
+    absent = []
+
+    def reader(first):
+        for i in range(first, n + 1, 8):
+            path = pattern % i
+            try:
+                with open(path, "rb") as f:
+                    got = f.read()
+            except FileNotFoundError:
+                absent.append(i)
+                continue
+            except OSError as e:
+                bad.append("%s: %s" % (path, e))
+                continue
+            exp = want + b"%d\n" % i
+            if got != exp:
+                at = next((k for k in range(min(len(got), len(exp)))
+                           if got[k] != exp[k]), min(len(got), len(exp)))
+                bad.append("%s: %d bytes, want %d; first difference at %d"
+                           % (path, len(got), len(exp), at))
+
+    threads = [threading.Thread(target=reader, args=(r,)) for r in range(1, 9)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if absent and not missing_ok:
+        bad.append("%d files missing, e.g. %s" % (len(absent), pattern % absent[0]))
+    for line in bad[:10]:
+        print(line, file=sys.stderr)
+    if bad:
+        fail("%d of %d files do not read back exactly" % (len(bad), n))
+    print("verify: %d files read back exactly, %d absent" % (n - len(absent), len(absent)))
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "holder":
@@ -173,6 +217,9 @@ def main():
         second_open()
     elif cmd == "hostile":
         hostile(float(sys.argv[2]))
+    elif cmd == "verify":
+        verify(sys.argv[2], sys.argv[3], int(sys.argv[4]),
+               len(sys.argv) > 5 and sys.argv[5] == "missing-ok")
     else:
         fail("unknown command " + cmd)
 
