@@ -2,7 +2,7 @@
 # key=tspi with a TPM 1.2 emulated by swtpm in the guest, tcsd talking to it
 # over TCP (private-dir-and-tokens.md §5): ownership taken through tcsd with
 # the well-known secrets, keys made by our ecryptfs-generate-tpm-key (one
-# bound to PCRs 0 and 7); mount, write, remount, read through our
+# bound to PCRs 0 and 7) and by Debian's; mount, write, remount, read through our
 # ecryptfsd; no secret and only the UUID in the keyring payload; an unknown
 # UUID and a stopped tcsd refused with clear messages, nothing mounted or
 # kept; a hung tcsd (SIGSTOP) fails an open within ECFS_TSPI_TIMEOUT, not
@@ -119,6 +119,19 @@ cp plain upper/pcr
 umount upper
 tmount "$uuid_pcr" lower2 > /dev/null 2>&1 || rig_fail "remount with the PCR-bound key"
 cmp plain upper/pcr || rig_fail "PCR-bound file"
+umount upper
+
+# A key made by Debian's (upstream's) generator serves our module as well.
+"$(rig_debian ecryptfs-generate-tpm-key)" > deb-gen.out 2>&1 || { cat deb-gen.out; rig_fail "Debian's generator"; }
+uuid_deb=$(sed -n 's/.*(tspi_uuid parameter): \([0-9a-f]\{32\}\)$/\1/p' deb-gen.out)
+[ ${#uuid_deb} -eq 32 ] || { cat deb-gen.out; rig_fail "no UUID from Debian's generator"; }
+mkdir lower3
+mount -t tmpfs tmpfs lower3
+tmount "$uuid_deb" lower3 > mout 2>&1 || { cat mout; rig_fail "mount with Debian's key"; }
+cp plain upper/debkey
+umount upper
+tmount "$uuid_deb" lower3 > /dev/null 2>&1 || rig_fail "remount with Debian's key"
+cmp plain upper/debkey || rig_fail "file under Debian's key"
 umount upper
 
 # 4. Refusals: an unknown UUID, tcsd not running; nothing mounted or kept.
