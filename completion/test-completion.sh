@@ -82,7 +82,7 @@ expect_only 'ecryptfs-manager add-passphrase ' --fnek -
 expect 'ecryptfs-generate-key ' openssl --list
 expect_only 'ecryptfs-generate-key openssl --bits 30' 3072
 expect_only 'umount.ecryptfs -' -f -l -n -r -v
-expect_only 'ecryptfs-generate-tpm-key --' --pcr --quiet --help
+expect_only 'ecryptfs-generate-tpm-key --' --pcr --quiet --list --help
 expect_only 'ecryptfs-generate-tpm-key -p 2' 2 20 21 22 23
 
 # Every option the helper's parser knows is offered (tools/lib/et_opts.c).

@@ -4,6 +4,7 @@
  * and register it in the TrouSerS user storage of the calling user.
  *
  *   ecryptfs-generate-tpm-key [-p PCR]... [-q]
+ *   ecryptfs-generate-tpm-key --list
  *
  * The key is what upstream's generator makes and upstream's tspi module
  * expects: RSA 2048, storage, no authorisation, not migratable, created
@@ -36,14 +37,16 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: %s [-p PCR]... [-q]\n"
+		"       %s --list\n"
 		"Creates a TPM 1.2 sealing key for eCryptfs (mount option key=tspi:tspi_uuid=UUID)\n"
 		"in the TrouSerS user storage of the calling user and prints its UUID.\n"
 		"  -p, --pcr PCR   bind the key to PCR's current value (repeatable)\n"
 		"  -q, --quiet     print only the UUID\n"
+		"  -l, --list      list the keys in the user storage: UUID, signature\n"
 		"  -h, --help      this text\n"
 		"Needs tcsd running (TSS_TCSD_HOSTNAME, TSS_TCSD_PORT) and a TPM owned with the\n"
 		"well-known SRK secret (tpm_takeownership -z).  Run it as the user ecryptfsd runs as.\n",
-		PROG);
+		PROG, PROG);
 }
 
 static int parse_pcr(const char *s, unsigned int *pcr)
@@ -78,11 +81,44 @@ static int fail(const char *what, TSS_RESULT r)
 	return 1;
 }
 
+/* Every key registered in the user storage: UUID TAB signature. */
+static int list_keys(TSS_HCONTEXT ctx)
+{
+	TSS_KM_KEYINFO2 *ki = NULL;
+	UINT32 nk = 0, i, nlen, shown = 0;
+	char uhex[KT_UUID_HEX + 1], sig[ECFS_KEYMOD_SIG_HEX + 1], ps[512];
+	TSS_RESULT r;
+
+	r = Tspi_Context_GetRegisteredKeysByUUID2(ctx, TSS_PS_TYPE_USER, NULL, &nk, &ki);
+	if (r)
+		return fail("listing the user storage", r);
+	for (i = 0; i < nk; i++) {
+		TSS_HKEY key;
+		BYTE *n = NULL;
+
+		if (ki[i].persistentStorageType != TSS_PS_TYPE_USER)
+			continue;
+		kt_uuid_format((const uint8_t *)&ki[i].keyUUID, uhex);
+		if (Tspi_Context_GetKeyByUUID(ctx, TSS_PS_TYPE_USER, ki[i].keyUUID, &key) ||
+		    Tspi_GetAttribData(key, TSS_TSPATTRIB_RSAKEY_INFO,
+				       TSS_TSPATTRIB_KEYINFO_RSA_MODULUS, &nlen, &n) ||
+		    kt_sig_from_modulus(n, nlen, sig))
+			snprintf(sig, sizeof(sig), "?");
+		printf("%s\t%s\n", uhex, sig);
+		shown++;
+	}
+	if (!shown)
+		fprintf(stderr, "%s: no keys in the user storage of %s\n", PROG,
+			kt_tss_user_ps(ps, sizeof(ps)));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "pcr", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -99,9 +135,9 @@ int main(int argc, char **argv)
 	UINT32 sub = TSS_TPMCAP_PROP_PCR, rlen = 0, nlen = 0;
 	BYTE *resp = NULL, *rnd = NULL, *n = NULL;
 	char m[512], uhex[KT_UUID_HEX + 1], sig[ECFS_KEYMOD_SIG_HEX + 1], ps[512];
-	int c, quiet = 0, rc = 1;
+	int c, quiet = 0, list = 0, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "p:qh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:qlh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (npcrs == GT_MAX_PCRS || parse_pcr(optarg, &pcrs[npcrs])) {
@@ -113,6 +149,9 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'l':
+			list = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -127,8 +166,16 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (list && (npcrs || quiet)) {
+		fprintf(stderr, "%s: --list takes no other option\n", PROG);
+		return 2;
+	}
 	if (kt_tss_open(&ctx, &srk, m, sizeof(m))) {
 		fprintf(stderr, "%s: %s\n", PROG, m);
+		goto out;
+	}
+	if (list) {
+		rc = list_keys(ctx);
 		goto out;
 	}
 	r = Tspi_Context_GetTpmObject(ctx, &tpm);

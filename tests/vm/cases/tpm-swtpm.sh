@@ -63,6 +63,9 @@ grep -q '^Bound to PCR 7: [0-9a-f]\{40\}$' gen.out || { cat gen.out; rig_fail "P
 uuid_pcr=$(sed -n 's/^tspi_uuid=//p' gen.out)
 sig_pcr=$(sed -n 's/^Key signature: //p' gen.out)
 [ -s /root/.trousers/user.data ] || rig_fail "no user storage in /root/.trousers"
+ecryptfs-manager list-tpm-keys > keys.out || rig_fail "ecryptfs-manager list-tpm-keys"
+grep -qx "$uuid_pcr	$sig_pcr" keys.out || { cat keys.out; rig_fail "list-tpm-keys lacks the PCR-bound key"; }
+grep -q "^$uuid	" keys.out || { cat keys.out; rig_fail "list-tpm-keys lacks the first key"; }
 if ecryptfs-generate-tpm-key -p 99 2> err; then rig_fail "PCR 99 accepted"; fi
 grep -q "a PCR is a number from 0 to 23" err || rig_fail "unclear PCR message: $(cat err)"
 
