@@ -12,7 +12,8 @@ bc=/usr/share/bash-completion/bash_completion
 PATH=$(pwd):$PATH
 ECFS_KEYMOD_DIR=$(pwd)/keymods/.libs
 export ECFS_KEYMOD_DIR
-for f in mount.ecryptfs umount.ecryptfs ecryptfsd ecryptfs-decrypt ecryptfs-generate-key; do
+for f in mount.ecryptfs umount.ecryptfs ecryptfsd ecryptfs-decrypt ecryptfs-generate-key \
+	ecryptfs-generate-tpm-key; do
 	# shellcheck disable=SC1090
 	. "$src/completion/$f" || { echo "cannot source completion/$f"; exit 1; }
 done
@@ -81,6 +82,8 @@ expect_only 'ecryptfs-manager add-passphrase ' --fnek -
 expect 'ecryptfs-generate-key ' openssl --list
 expect_only 'ecryptfs-generate-key openssl --bits 30' 3072
 expect_only 'umount.ecryptfs -' -f -l -n -r -v
+expect_only 'ecryptfs-generate-tpm-key --' --pcr --quiet --list --help
+expect_only 'ecryptfs-generate-tpm-key -p 2' 2 20 21 22 23
 
 # Every option the helper's parser knows is offered (tools/lib/et_opts.c).
 opts=$(comp 'mount.ecryptfs -o ' | tr -d '=,')

@@ -5,13 +5,13 @@ set -eu
 
 build_pkgs="build-essential autoconf automake libtool pkg-config libssl-dev libbotan-2-dev
 	libkeyutils-dev keyutils libnl-3-dev libnl-genl-3-dev libcmocka-dev attr python3 time
-	libpkcs11-helper1-dev softhsm2 opensc
+	libpkcs11-helper1-dev softhsm2 opensc libtspi-dev
 	libpam0g-dev shellcheck"
 fuzz_pkgs="clang libclang-rt-14-dev"
 vm_pkgs="qemu-system-x86 busybox-static cpio xz-utils kmod e2fsprogs attr python3 bsdutils bc procps
 	linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
 	ecryptfs-utils sparse gnuplot-nox
-	pamtester rsync"
+	pamtester rsync trousers tpm-tools swtpm swtpm-tools"
 # Debian packages (debian/), man page checks, bash completion.
 pkg_pkgs="debhelper dkms lintian man-db groff-base bash-completion fakeroot dpkg-dev"
 

@@ -100,6 +100,10 @@ int em_parse_args(int argc, char **argv, struct em_args *a, char *err, size_t er
 		a->cmd = EM_LIST_TOKENS;
 		return argc == 2 ? 0 : em_err(err, errlen, "list-tokens takes no arguments");
 	}
+	if (!strcmp(cmd, "list-tpm-keys")) {
+		a->cmd = EM_LIST_TPM_KEYS;
+		return argc == 2 ? 0 : em_err(err, errlen, "list-tpm-keys takes no arguments");
+	}
 	if (!strcmp(cmd, "add-passphrase")) {
 		a->cmd = EM_ADD_PASSPHRASE;
 		for (i = 2; i < argc; i++) {

@@ -9,6 +9,7 @@
  *   ecryptfs-manager generate MODULE [--keyfile FILE] [--bits N] [--passwd-file FILE]
  *   ecryptfs-manager list
  *   ecryptfs-manager list-tokens
+ *   ecryptfs-manager list-tpm-keys
  *   ecryptfs-manager --help
  *
  * Options take their value as the next argument or after '='.
@@ -26,6 +27,7 @@ enum em_cmd {
 	EM_GENERATE,
 	EM_LIST,
 	EM_LIST_TOKENS,
+	EM_LIST_TPM_KEYS,
 };
 
 struct em_args {

@@ -46,8 +46,10 @@ static void usage(FILE *f)
 		"       %s generate MODULE [--keyfile FILE] [--bits N] [--passwd-file FILE]\n"
 		"       %s list\n"
 		"       %s list-tokens     (PKCS#11 certificates: the id= of key=pkcs11-helper)\n"
-		"Key modules: see 'list'.  New keys are RSA 3072 by default, written mode 0600.\n",
-		PROG, PROG, PROG, PROG, PROG, PROG);
+		"       %s list-tpm-keys   (TPM keys in your TrouSerS storage: the tspi_uuid= of key=tspi)\n"
+		"Key modules: see 'list'.  New keys are RSA 3072 by default, written mode 0600.\n"
+		"'generate tspi' runs ecryptfs-generate-tpm-key (its -p binds the key to PCRs).\n",
+		PROG, PROG, PROG, PROG, PROG, PROG, PROG);
 }
 
 static void report_added(int rc, const char *sig)
@@ -346,6 +348,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot run %s: %s\n", PROG, ECFS_PKCS11_HELPER,
 			strerror(errno));
 		return 1;
+	case EM_LIST_TPM_KEYS:
+		/* The TSS runs in the TPM tool, never in this process. */
+		execl(ECFS_GEN_TPM_KEY, ECFS_GEN_TPM_KEY, "--list", (char *)NULL);
+		fprintf(stderr, "%s: cannot run %s: %s\n", PROG, ECFS_GEN_TPM_KEY,
+			strerror(errno));
+		return 1;
 	case EM_ADD_PASSPHRASE:
 		rc = cmd_add_passphrase(a.fnek, a.pass_stdin);
 		break;
@@ -353,6 +361,17 @@ int main(int argc, char **argv)
 		rc = cmd_add_key(a.module, a.keyfile, a.passwd_file);
 		break;
 	case EM_GENERATE:
+		if (!strcmp(a.module, "tspi")) {
+			if (a.keyfile || a.bits || a.passwd_file) {
+				fprintf(stderr, "%s: a TPM key takes no --keyfile, --bits or --passwd-file\n",
+					PROG);
+				return 1;
+			}
+			execl(ECFS_GEN_TPM_KEY, ECFS_GEN_TPM_KEY, (char *)NULL);
+			fprintf(stderr, "%s: cannot run %s: %s\n", PROG, ECFS_GEN_TPM_KEY,
+				strerror(errno));
+			return 1;
+		}
 		rc = cmd_generate(a.module, a.keyfile, a.bits, a.passwd_file, NULL);
 		break;
 	default:

@@ -41,6 +41,9 @@ static void test_menu_help_list(void **state)
 	assert_int_equal(P(&a, err, "list-tokens"), 0);
 	assert_int_equal(a.cmd, EM_LIST_TOKENS);
 	assert_int_equal(P(&a, err, "list-tokens", "x"), -EINVAL);
+	assert_int_equal(P(&a, err, "list-tpm-keys"), 0);
+	assert_int_equal(a.cmd, EM_LIST_TPM_KEYS);
+	assert_int_equal(P(&a, err, "list-tpm-keys", "x"), -EINVAL);
 	assert_int_equal(P(&a, err, "--help", "x"), -EINVAL);
 	assert_int_equal(P(&a, err, "frobnicate"), -EINVAL);
 	assert_non_null(strstr(err, "unknown command 'frobnicate'"));
