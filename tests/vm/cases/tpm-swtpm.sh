@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=upstream,ours
+# rig: kernels=6.1,6.12 modules=ours
 # key=tspi with a TPM 1.2 emulated by swtpm in the guest, tcsd talking to it
 # over TCP (private-dir-and-tokens.md §5): ownership taken through tcsd with
 # the well-known secrets, keys made by our ecryptfs-generate-tpm-key (one
