@@ -74,6 +74,44 @@ rm -f "/run/ecryptfs/$(id -u alice)-Private"
 [ "$(priv_nkeys alice)" -ge 2 ] || keys
 grep -q ' /etc ecryptfs ' /proc/mounts && rig_fail "/etc was mounted over"
 
+# Source swapped while the helper runs: ~/.Private alternates with a
+# symlink to alice's own /proc/PID, a directory she owns (so the kernel's
+# ecryptfs_check_dev_ruid would take it) on a file system the helper
+# refuses as a source. Whatever the interleaving, a mount made has the
+# directory the helper checked as its lower (statfs comes from the lower:
+# procfs has no blocks), or nothing is mounted.
+setpriv --reuid=alice --regid=alice --init-groups -- sleep 300 &
+sleeper=$!
+for _ in $(seq 60); do
+	[ "$(stat -c %U "/proc/$sleeper")" = alice ] && break
+	sleep 0.5
+done
+setpriv --reuid=alice --regid=alice --init-groups -- perl -e 'chdir "/home/alice" or die;
+	while (1) { rename ".Private", "lower.tmp"; symlink "/proc/'"$sleeper"'", ".Private";
+	unlink ".Private"; rename "lower.tmp", ".Private"; }' &
+racer=$!
+n_mounted=0 n_changed=0 n_refused=0
+for i in $(seq 12); do
+	if priv_as alice "$helper" > race.log 2>&1; then
+		n_mounted=$((n_mounted + 1))
+		[ "$(stat -f -c %b "$h/Private")" != 0 ] ||
+			rig_fail "the race mounted a procfs lower: $(grep ecryptfs /proc/mounts)"
+	elif grep -q "changed while it was being mounted" race.log; then
+		n_changed=$((n_changed + 1))
+	else
+		n_refused=$((n_refused + 1))
+	fi
+	for m in $(awk '$3 == "ecryptfs" { print $2 }' /proc/mounts); do umount -l "$m"; done
+	[ "$(priv_nkeys alice)" -ge 2 ] || keys
+done
+kill "$racer" "$sleeper"
+wait "$racer" "$sleeper" 2>/dev/null || true
+[ -L "$h/.Private" ] && rm "$h/.Private"
+[ -d "$h/.Private" ] || mv -T "$h/lower.tmp" "$h/.Private"
+[ -d "$h/.Private" ] && [ ! -L "$h/.Private" ] || rig_fail "lost ~/.Private in the race"
+rm -f "/run/ecryptfs/$(id -u alice)-Private"
+rig_log "source race: $n_mounted mounted (checked lower), $n_changed caught after the kernel's lookup, $n_refused refused before"
+
 # Mount point owned by someone else, and procfs (CVE-2016-1572).
 mkdir /home/mallory/target
 chown mallory: /home/mallory/target && chmod 755 /home/mallory
