@@ -89,7 +89,7 @@ setpriv --reuid=alice --regid=alice --init-groups -- perl -e 'chdir "/home/alice
 	unlink ".Private"; rename "lower.tmp", ".Private"; }' &
 racer=$!
 n_mounted=0 n_changed=0 n_refused=0
-for i in $(seq 12); do
+for _ in $(seq 12); do
 	if priv_as alice "$helper" > race.log 2>&1; then
 		n_mounted=$((n_mounted + 1))
 		[ "$(stat -f -c %b "$h/Private")" != 0 ] ||
@@ -107,7 +107,9 @@ wait "$racer" 2>/dev/null || true
 umount /srv/decoy
 [ -L "$h/.Private" ] && rm "$h/.Private"
 [ -d "$h/.Private" ] || mv -T "$h/lower.tmp" "$h/.Private"
-[ -d "$h/.Private" ] && [ ! -L "$h/.Private" ] || rig_fail "lost ~/.Private in the race"
+if [ ! -d "$h/.Private" ] || [ -L "$h/.Private" ]; then
+	rig_fail "lost ~/.Private in the race: $(ls -la "$h")"
+fi
 rm -f "/run/ecryptfs/$(id -u alice)-Private"
 rig_log "source race: $n_mounted mounted (checked lower), $n_changed caught after the kernel's lookup, $n_refused refused before"
 
