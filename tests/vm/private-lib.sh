@@ -38,6 +38,7 @@ priv_setup_guest() {
 	grep -q ' /home tmpfs ' /proc/mounts || mount -t tmpfs -o mode=0755 tmpfs /home
 	# Session counters of an earlier case's users (uids are reused).
 	rm -rf /run/ecryptfs
+	rm -f /dev/shm/ecryptfs-* /dev/shm/.ecryptfs-*
 	mkdir -p /dev/shm
 	grep -q ' /dev/shm ' /proc/mounts || mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 	priv_pam_file /etc/pam.d/ecfs-ours pam_ecryptfs.so

@@ -16,12 +16,13 @@
  *    (never procfs: CVE-2016-1572). The source is opened the same way
  *    (following a symlink, as a whole-home ~/.Private is one) and checked
  *    through its fd: a directory the caller owns.
- *  - The mount uses the new mount API: fsopen("ecryptfs"), the source given
- *    as /proc/self/fd/N of the checked fd, so the kernel's own lookup of
- *    the source string lands on exactly the checked directory whatever
- *    happens to the path meanwhile; ecryptfs_check_dev_ruid has the kernel
- *    check its owner against our real uid once more; fsmount() with
- *    MOUNT_ATTR_NOSUID|NODEV; move_mount() onto the checked mount point fd.
+ *  - The mount uses the new mount API: fsopen("ecryptfs") with upstream's
+ *    source string (so the mount table reads as upstream's, see
+ *    ecfs_mount), looked up by the kernel with the caller's file-system
+ *    uid; ecryptfs_check_dev_ruid has the kernel check its owner against
+ *    our real uid once more; fsmount() with MOUNT_ATTR_NOSUID|NODEV; the
+ *    detached mount's root compared with the checked source fd; then
+ *    move_mount() onto the checked mount point fd.
  *  - Unmounting goes through the fd of the mount point as well, after
  *    checking (mount id, mountinfo) that it is the root of an eCryptfs
  *    mount with the caller's signature: umount2(".") from inside it.
@@ -44,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -392,10 +394,62 @@ static int set_flag(int fsfd, const char *key)
 	return 0;
 }
 
-/* With root privileges raised by the caller: mount @srcfd on @dstfd. */
+/*
+ * Is the root of the detached eCryptfs mount @mfd the lower directory
+ * @srcfd we checked?  eCryptfs gives its inodes the lower inode's number,
+ * and refreshes mode, owner and times from the lower inode on every stat;
+ * its statfs is the lower file system's but for f_type and f_namelen.  So
+ * equal inode numbers within the same file system id and block/inode
+ * totals, with equal ctimes to the nanosecond (which no user can set),
+ * mean the same directory.  No lower-inode handle is reachable from user
+ * space, so this is the closest comparison available; what a racing user
+ * could slip past it is bounded anyway: the kernel resolved the path with
+ * the user's own file-system permissions (see ecfs_mount), and
+ * ecryptfs_check_dev_ruid made it refuse any lower directory the user
+ * does not own.
+ */
+static int same_lower(int srcfd, int mfd)
+{
+	struct stat ls, ms;
+	struct statfs lf, mf;
+
+	if (fstat(srcfd, &ls) != 0 || fstat(mfd, &ms) != 0 || fstatfs(srcfd, &lf) != 0 ||
+	    fstatfs(mfd, &mf) != 0)
+		return 0;
+	return ls.st_ino == ms.st_ino && ls.st_mode == ms.st_mode && ls.st_uid == ms.st_uid &&
+	       ls.st_gid == ms.st_gid && ls.st_ctim.tv_sec == ms.st_ctim.tv_sec &&
+	       ls.st_ctim.tv_nsec == ms.st_ctim.tv_nsec &&
+	       !memcmp(&lf.f_fsid, &mf.f_fsid, sizeof(lf.f_fsid)) &&
+	       lf.f_bsize == mf.f_bsize && lf.f_blocks == mf.f_blocks &&
+	       lf.f_files == mf.f_files && (unsigned long)mf.f_type == MP_ECRYPTFS_MAGIC;
+}
+
+/*
+ * With root privileges raised by the caller: mount @srcfd on @dstfd.
+ *
+ * The source must be the configured path string itself (~/.Private, or
+ * the alias's), as upstream's helper passes it: the kernel shows that
+ * string as the mount's source in /proc/mounts, and upstream's
+ * umount.ecryptfs_private unmounts only a mount whose source and mount
+ * point match its own configuration exactly (and its mount helper treats
+ * such a source as already mounted).  A /proc/self/fd/N source would be
+ * race-free but leaves a mount no other tool can recognise.
+ *
+ * eCryptfs, old and new, looks that string up itself at
+ * FSCONFIG_CMD_CREATE (kern_path, following symlinks: a whole-home
+ * ~/.Private is one), in the calling task's context.  Two things keep
+ * this lookup from being turned against us:
+ *  - It runs with our file-system uid set to the caller's, so the walk
+ *    has the caller's permissions (the mount capability is not affected
+ *    by the fsuid): the user can reach no directory through it that they
+ *    could not name themselves.
+ *  - The mount is created detached (fsmount); before it is attached with
+ *    move_mount() its root is compared with the directory we opened and
+ *    checked.  A path swapped in between gives a mount that is closed
+ *    unattached, so nothing was ever visible.
+ */
 static int ecfs_mount(const struct mp_job *j, int srcfd, int dstfd)
 {
-	char source[64];
 	int fsfd, mfd = -1, rc = -1;
 
 	fsfd = fsopen("ecryptfs", FSOPEN_CLOEXEC);
@@ -404,14 +458,18 @@ static int ecfs_mount(const struct mp_job *j, int srcfd, int dstfd)
 		    errno == ENODEV ? " (load the ecryptfs module: modprobe ecryptfs)" : "");
 		return -1;
 	}
-	snprintf(source, sizeof(source), "/proc/self/fd/%d", srcfd);
-	if (set_str(fsfd, "source", source) || set_flag(fsfd, "ecryptfs_check_dev_ruid") ||
+	if (set_str(fsfd, "source", j->src) || set_flag(fsfd, "ecryptfs_check_dev_ruid") ||
 	    set_str(fsfd, "ecryptfs_cipher", "aes") ||
 	    set_str(fsfd, "ecryptfs_key_bytes", "16") ||
 	    set_flag(fsfd, "ecryptfs_unlink_sigs") ||
 	    set_str(fsfd, "ecryptfs_sig", j->sigs[0]) ||
 	    (j->nsigs > 1 && set_str(fsfd, "ecryptfs_fnek_sig", j->sigs[1])))
 		goto out;
+	setfsuid(caller_uid);
+	if ((uid_t)setfsuid((uid_t)-1) != caller_uid) {
+		say("cannot take your file-system uid for the lookup of %s", j->src);
+		goto out;
+	}
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0) {
 		report_fsctx(fsfd, "mount", errno);
 		goto out;
@@ -421,12 +479,19 @@ static int ecfs_mount(const struct mp_job *j, int srcfd, int dstfd)
 		report_fsctx(fsfd, "fsmount", errno);
 		goto out;
 	}
+	if (!same_lower(srcfd, mfd)) {
+		say("%s changed while it was being mounted; nothing was mounted (try again)",
+		    j->src);
+		goto out;
+	}
 	if (move_mount(mfd, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)) {
 		say("attaching the mount on %s: %m", j->dst);
 		goto out;
 	}
 	rc = 0;
 out:
+	/* Back to root's fsuid; priv_drop() then sets euid and fsuid together. */
+	setfsuid(0);
 	if (mfd >= 0)
 		close(mfd);
 	close(fsfd);

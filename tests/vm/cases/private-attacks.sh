@@ -74,6 +74,45 @@ rm -f "/run/ecryptfs/$(id -u alice)-Private"
 [ "$(priv_nkeys alice)" -ge 2 ] || keys
 grep -q ' /etc ecryptfs ' /proc/mounts && rig_fail "/etc was mounted over"
 
+# Source swapped while the helper runs: ~/.Private alternates with a
+# symlink to a directory alice owns on ramfs, which the kernel takes as a
+# lower directory (it is hers: ecryptfs_check_dev_ruid passes) but the
+# helper refuses as a source (not a file system users keep files on). So a
+# swap just before the helper opens the source is refused by its check,
+# and one between its check and the kernel's lookup must be caught by its
+# comparison of the detached mount with the checked directory. Whatever the
+# interleaving, a mount made has the checked ~/.Private as its lower
+# (statfs comes from the lower: ramfs has no blocks), or nothing is mounted.
+mkdir -p /srv/decoy && mount -t ramfs -o mode=0700 ramfs /srv/decoy && chown alice: /srv/decoy
+setpriv --reuid=alice --regid=alice --init-groups -- perl -e 'chdir "/home/alice" or die;
+	while (1) { rename ".Private", "lower.tmp"; symlink "/srv/decoy", ".Private";
+	unlink ".Private"; rename "lower.tmp", ".Private"; }' &
+racer=$!
+n_mounted=0 n_changed=0 n_refused=0
+for _ in $(seq 12); do
+	if priv_as alice "$helper" > race.log 2>&1; then
+		n_mounted=$((n_mounted + 1))
+		[ "$(stat -f -c %b "$h/Private")" != 0 ] ||
+			rig_fail "the race mounted the ramfs decoy: $(grep ecryptfs /proc/mounts)"
+	elif grep -q "changed while it was being mounted" race.log; then
+		n_changed=$((n_changed + 1))
+	else
+		n_refused=$((n_refused + 1))
+	fi
+	for m in $(awk '$3 == "ecryptfs" { print $2 }' /proc/mounts); do umount -l "$m"; done
+	[ "$(priv_nkeys alice)" -ge 2 ] || keys
+done
+kill "$racer"
+wait "$racer" 2>/dev/null || true
+umount /srv/decoy
+[ -L "$h/.Private" ] && rm "$h/.Private"
+[ -d "$h/.Private" ] || mv -T "$h/lower.tmp" "$h/.Private"
+if [ ! -d "$h/.Private" ] || [ -L "$h/.Private" ]; then
+	rig_fail "lost ~/.Private in the race: $(ls -la "$h")"
+fi
+rm -f "/run/ecryptfs/$(id -u alice)-Private"
+rig_log "source race: $n_mounted mounted (checked lower), $n_changed caught after the kernel's lookup, $n_refused refused before"
+
 # Mount point owned by someone else, and procfs (CVE-2016-1572).
 mkdir /home/mallory/target
 chown mallory: /home/mallory/target && chmod 755 /home/mallory

@@ -1,8 +1,10 @@
-# rig: manual modules=upstream,ours
+# rig: kernels=6.1,6.12 modules=upstream,ours
 # Interop with Debian's ecryptfs-utils 111, both ways: a ~/Private set up
 # by Debian's ecryptfs-setup-private is mounted at login by our PAM module
 # and helper, and ours by Debian's; the same for whole-home (-b) setups
-# (ecryptfs-migrate-home: private-migrate).
+# (ecryptfs-migrate-home: private-migrate). Debian's umount.ecryptfs_private
+# unmounts a mount made by our helper (it matches the source and mount
+# point in /proc/mounts), and ours one made by Debian's.
 . "$RIG_SRC/tests/vm/lib.sh"
 . "$RIG_SRC/tests/vm/private-lib.sh"
 rig_load_ecryptfs
@@ -25,6 +27,8 @@ debian_helper_off() {
 roundtrip() {
 	priv_login "$1" "$2" "$pw"
 	priv_mounted "$3" || rig_fail "$1 login of $2 did not mount $3"
+	rig_expect_eq "source of the $1 mount" "/home/$2/.Private" \
+		"$(awk -v d="$3" '$2 == d && $3 == "ecryptfs" { print $1 }' /proc/mounts)"
 	if [ -f "$3/data.bin" ]; then
 		cmp data "$3/data.bin" || rig_fail "$2's data differ through $1"
 	else
@@ -47,6 +51,32 @@ roundtrip ecfs-debian bob /home/bob/Private
 debian_helper_off
 
 rig_log "Debian's ~/Private setup: ours logs in; Debian's too"
+
+# The helpers unmount each other's mounts: ours shows upstream's source
+# string, so Debian's finds its exact source/mount point/signature line.
+bob_keys() {
+	printf '%s\n' "$pw" | priv_as bob ecryptfs-insert-wrapped-passphrase-into-keyring \
+		/home/bob/.ecryptfs/wrapped-passphrase - >/dev/null
+}
+bob_keys
+priv_as bob /usr/sbin/mount.ecryptfs_private
+rig_expect_eq "source of our helper's mount" /home/bob/.Private \
+	"$(awk '$2 == "/home/bob/Private" && $3 == "ecryptfs" { print $1 }' /proc/mounts)"
+debian_helper_on
+priv_as bob /usr/sbin/umount.ecryptfs_private > umount.log 2>&1 ||
+	{ cat umount.log; rig_fail "Debian's umount.ecryptfs_private refused our mount"; }
+if priv_mounted /home/bob/Private; then rig_fail "Debian's umount left our mount"; fi
+rig_expect_eq "bob's keys after Debian's umount" 0 "$(priv_nkeys bob)"
+bob_keys
+priv_as bob /usr/sbin/mount.ecryptfs_private
+debian_helper_off
+priv_mounted /home/bob/Private || rig_fail "Debian's helper did not mount"
+priv_as bob /usr/sbin/umount.ecryptfs_private > umount.log 2>&1 ||
+	{ cat umount.log; rig_fail "our umount.ecryptfs_private refused Debian's mount"; }
+if priv_mounted /home/bob/Private; then rig_fail "our umount left Debian's mount"; fi
+rig_expect_eq "bob's keys after our umount" 0 "$(priv_nkeys bob)"
+rm -f /dev/shm/ecryptfs-bob-Private*
+rig_log "each helper unmounts the other's mount"
 # ~/Private by ours, logins through Debian's, then ours again.
 priv_useradd alice "$pw"
 printf '%s\n' "$pw" | ecryptfs-setup-private -u alice -l - > setup.log 2>&1 ||
