@@ -214,7 +214,8 @@ static int load_options(struct args *a, struct et_mount_cfg *out)
 {
 	struct et_mount_cfg rc_cfg, cl_cfg;
 	struct et_optlist rl = { 0 }, cl = { 0 };
-	char *rcpath = NULL, *rcbuf = NULL, *err = NULL;
+	char *rcpath = NULL, *rcbuf = NULL;
+	char err[ET_ERR_MAX] = "";
 	size_t rclen = 0;
 	int rc;
 
@@ -228,17 +229,17 @@ static int load_options(struct args *a, struct et_mount_cfg *out)
 	}
 	if (rcbuf) {
 		et_warn_exposed(PROG, "option file", rcpath, -1);
-		rc = et_opts_tokenize(rcbuf, rclen, 1, &rl, &err);
+		rc = et_opts_tokenize(rcbuf, rclen, 1, &rl, err, sizeof(err));
 		if (!rc)
-			rc = et_cfg_apply(&rc_cfg, &rl, ET_SRC_RC, &err);
+			rc = et_cfg_apply(&rc_cfg, &rl, ET_SRC_RC, err, sizeof(err));
 		if (rc)
 			goto out_err;
 	}
 	if (a->opts) {
-		rc = et_opts_tokenize(a->opts, strlen(a->opts), 0, &cl, &err);
+		rc = et_opts_tokenize(a->opts, strlen(a->opts), 0, &cl, err, sizeof(err));
 		scrub_argv_secrets(a->opts);
 		if (!rc)
-			rc = et_cfg_apply(&cl_cfg, &cl, ET_SRC_CMDLINE, &err);
+			rc = et_cfg_apply(&cl_cfg, &cl, ET_SRC_CMDLINE, err, sizeof(err));
 		if (rc)
 			goto out_err;
 	}
@@ -248,9 +249,8 @@ out_err:
 	if (rc == -ENOMEM)
 		fprintf(stderr, "%s: out of memory\n", PROG);
 	else
-		fprintf(stderr, "%s: %s\n", PROG, err ? err : "invalid options");
+		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : "invalid options");
 out:
-	free(err);
 	free(rcpath);
 	if (rcbuf) {
 		explicit_bzero(rcbuf, rclen);
@@ -986,19 +986,18 @@ static int step_named_sigs(struct state *st)
 static int step_kernel_opts(struct state *st)
 {
 	char sigs[ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
-	char *err = NULL;
+	char err[ET_ERR_MAX] = "";
 	size_t i;
 	int rc;
 
 	for (i = 0; i < ET_MAX_KEYS; i++)
 		memcpy(sigs[i], st->keys[i].sig, sizeof(sigs[i]));
-	rc = et_cfg_kernel_opts(&st->cfg, sigs, &st->kopts, &err);
+	rc = et_cfg_kernel_opts(&st->cfg, sigs, &st->kopts, err, sizeof(err));
 	if (!rc)
 		rc = et_lowercheck(st->lower.path, sigs, st->cfg.nkeys, st->cfg.sigs,
-				   st->cfg.nsigs, &err);
+				   st->cfg.nsigs, err, sizeof(err));
 	if (rc)
-		fprintf(stderr, "%s: %s\n", PROG, err ? err : strerror(-rc));
-	free(err);
+		fprintf(stderr, "%s: %s\n", PROG, err[0] ? err : strerror(-rc));
 	if (rc)
 		return EXIT_USAGE;
 	if (st->cfg.verbosity != 0 || st->a.verbose)

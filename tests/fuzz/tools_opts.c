@@ -22,11 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void one(const char *s, size_t len, enum et_src src, struct et_mount_cfg *cfg)
 {
 	struct et_optlist l = { 0 };
-	char *err = NULL;
+	char err[ET_ERR_MAX];
 
-	if (!et_opts_tokenize(s, len, src == ET_SRC_RC, &l, &err))
-		et_cfg_apply(cfg, &l, src, &err);
-	free(err);
+	if (!et_opts_tokenize(s, len, src == ET_SRC_RC, &l, err, sizeof(err)))
+		et_cfg_apply(cfg, &l, src, err, sizeof(err));
 	et_optlist_free(&l);
 }
 
@@ -37,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct et_secret pw = { 0 };
 	const uint8_t *sep = memchr(data, 0xff, size);
 	size_t rlen = sep ? (size_t)(sep - data) : size;
-	char *opts = NULL, *err = NULL, *missing = NULL, *type = NULL, *so = NULL;
+	char err[ET_ERR_MAX];
+	char *opts = NULL, *missing = NULL, *type = NULL, *so = NULL;
 	size_t i;
 
 	et_cfg_init(&rc);
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < ET_MAX_KEYS; i++)
 			memcpy(sigs[i], "0123456789abcdef", ECFS_SIG_SIZE_HEX + 1);
 		et_cfg_missing(&m, &missing);
-		et_cfg_kernel_opts(&m, sigs, &opts, &err);
+		et_cfg_kernel_opts(&m, sigs, &opts, err, sizeof(err));
 	}
 	if (!et_secret_alloc(&pw, 64)) {
 		et_passfile_parse((const char *)data, size, &pw);
@@ -65,7 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(type);
 	free(so);
 	free(opts);
-	free(err);
 	free(missing);
 	et_cfg_free(&m);
 	return 0;

@@ -20,22 +20,22 @@ static const char *const SIG_B = "c42ec75301dc1674";
 
 static void tok(const char *s, int rc_file, struct et_optlist *l)
 {
-	char *err = NULL;
+	char err[ET_ERR_MAX] = "";
 
-	assert_int_equal(et_opts_tokenize(s, strlen(s), rc_file, l, &err), 0);
-	assert_null(err);
+	assert_int_equal(et_opts_tokenize(s, strlen(s), rc_file, l, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
 }
 
-/* Parse one source into a fresh cfg; returns the rc and leaves *err set. */
-static int parse(const char *s, enum et_src src, struct et_mount_cfg *cfg, char **err)
+/* Parse one source into a fresh cfg; returns the rc and leaves the reason in @err. */
+static int parse(const char *s, enum et_src src, struct et_mount_cfg *cfg, char *err)
 {
 	struct et_optlist l = { 0 };
 	int rc;
 
 	et_cfg_init(cfg);
-	rc = et_opts_tokenize(s, strlen(s), src == ET_SRC_RC, &l, err);
+	rc = et_opts_tokenize(s, strlen(s), src == ET_SRC_RC, &l, err, ET_ERR_MAX);
 	if (!rc)
-		rc = et_cfg_apply(cfg, &l, src, err);
+		rc = et_cfg_apply(cfg, &l, src, err, ET_ERR_MAX);
 	et_optlist_free(&l);
 	return rc;
 }
@@ -44,10 +44,10 @@ static int parse(const char *s, enum et_src src, struct et_mount_cfg *cfg, char 
 static void merged(const char *rc, const char *cl, struct et_mount_cfg *out)
 {
 	struct et_mount_cfg a, b;
-	char *err = NULL;
+	char err[ET_ERR_MAX] = "";
 
-	assert_int_equal(parse(rc, ET_SRC_RC, &a, &err), 0);
-	assert_int_equal(parse(cl, ET_SRC_CMDLINE, &b, &err), 0);
+	assert_int_equal(parse(rc, ET_SRC_RC, &a, err), 0);
+	assert_int_equal(parse(cl, ET_SRC_CMDLINE, &b, err), 0);
 	et_cfg_init(out);
 	assert_int_equal(et_cfg_merge(out, &a, &b), 0);
 }
@@ -136,53 +136,47 @@ static void test_tokenize_rc_file(void **state)
 static void test_tokenize_errors(void **state)
 {
 	struct et_optlist l = { 0 };
-	char *err = NULL;
+	char err[ET_ERR_MAX] = "";
 	const char nul[] = { 'r', 'o', '\0', 'x' };
 
-	assert_int_equal(et_opts_tokenize("=x", 2, 0, &l, &err), -EINVAL);
-	assert_non_null(err);
-	free(err);
-	err = NULL;
+	assert_int_equal(et_opts_tokenize("=x", 2, 0, &l, err, sizeof(err)), -EINVAL);
+	assert_true(err[0] != '\0');
+	err[0] = '\0';
 	et_optlist_free(&l);
-	assert_int_equal(et_opts_tokenize(nul, sizeof(nul), 0, &l, &err), -EINVAL);
+	assert_int_equal(et_opts_tokenize(nul, sizeof(nul), 0, &l, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "NUL"));
-	free(err);
 	et_optlist_free(&l);
 }
 
 static void test_unknown_option_named(void **state)
 {
 	struct et_mount_cfg c;
-	char *err = NULL;
+	char err[ET_ERR_MAX] = "";
 
-	assert_int_equal(parse("rw,ecryptfs_bogus=1", ET_SRC_CMDLINE, &c, &err), -EINVAL);
+	assert_int_equal(parse("rw,ecryptfs_bogus=1", ET_SRC_CMDLINE, &c, err), -EINVAL);
 	assert_non_null(strstr(err, "unknown option 'ecryptfs_bogus'"));
-	free(err);
 	et_cfg_free(&c);
-	err = NULL;
-	assert_int_equal(parse("cipher=aes\nfrobnicate", ET_SRC_RC, &c, &err), -EINVAL);
+	err[0] = '\0';
+	assert_int_equal(parse("cipher=aes\nfrobnicate", ET_SRC_RC, &c, err), -EINVAL);
 	assert_non_null(strstr(err, "'frobnicate'"));
 	assert_non_null(strstr(err, "ecryptfsrc"));
-	free(err);
 	et_cfg_free(&c);
 }
 
 static void test_secret_never_in_errors(void **state)
 {
 	struct et_mount_cfg c;
-	char *err = NULL;
+	char err[ET_ERR_MAX] = "";
 
 	/* "sec,ret" split by the comma: the tail must not be echoed. */
-	assert_int_equal(parse("key=passphrase,passwd=sec,ret", ET_SRC_CMDLINE, &c, &err),
+	assert_int_equal(parse("key=passphrase,passwd=sec,ret", ET_SRC_CMDLINE, &c, err),
 			 -EINVAL);
 	assert_null(strstr(err, "ret"));
 	assert_non_null(strstr(err, "passphrase_passwd_file="));
-	free(err);
 	et_cfg_free(&c);
-	err = NULL;
-	assert_int_equal(parse("passwd=a,passwd=b", ET_SRC_CMDLINE, &c, &err), -EINVAL);
+	err[0] = '\0';
+	assert_int_equal(parse("passwd=a,passwd=b", ET_SRC_CMDLINE, &c, err), -EINVAL);
 	assert_null(strstr(err, "=a"));
-	free(err);
 	et_cfg_free(&c);
 }
 
@@ -200,11 +194,10 @@ static void test_bad_values(void **state)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct et_mount_cfg c;
-		char *err = NULL;
+		char err[ET_ERR_MAX] = "";
 
-		assert_int_equal(parse(bad[i], ET_SRC_CMDLINE, &c, &err), -EINVAL);
-		assert_non_null(err);
-		free(err);
+		assert_int_equal(parse(bad[i], ET_SRC_CMDLINE, &c, err), -EINVAL);
+		assert_true(err[0] != '\0');
 		et_cfg_free(&c);
 	}
 }
@@ -212,15 +205,15 @@ static void test_bad_values(void **state)
 static void test_upstream_names(void **state)
 {
 	struct et_mount_cfg c;
-	char *err = NULL;
+	char err[ET_ERR_MAX] = "";
 
 	assert_int_equal(parse("key=passphrase:passphrase_passwd_file=/p,cipher=blowfish,ecryptfs_key_bytes=32,"
 			       "ecryptfs_passthrough=n,ecryptfs_xattr,ecryptfs_encrypted_view=y,"
 			       "ecryptfs_enable_filename_crypto=y,ecryptfs_fn_cipher=aes,ecryptfs_fn_key_bytes=16,"
 			       "ecryptfs_unlink_sigs,ecryptfs_mount_auth_tok_only,no_sig_cache,verbosity=0,"
 			       "wild_ass_guess,nosuid,noexec,rw,defaults,noauto,x-systemd.automount,user",
-			       ET_SRC_CMDLINE, &c, &err), 0);
-	assert_null(err);
+			       ET_SRC_CMDLINE, &c, err), 0);
+	assert_string_equal(err, "");
 	assert_int_equal(c.nkeys, 1);
 	assert_int_equal(c.keys[0].method, ET_PW_FILE);
 	assert_string_equal(c.keys[0].pw_value, "/p");
@@ -241,15 +234,15 @@ static void test_upstream_names(void **state)
 	et_cfg_free(&c);
 
 	/* The other spellings of the passphrase sources. */
-	assert_int_equal(parse("passwd_fd=3,salt=aabbccddeeff0011", ET_SRC_CMDLINE, &c, &err), 0);
+	assert_int_equal(parse("passwd_fd=3,salt=aabbccddeeff0011", ET_SRC_CMDLINE, &c, err), 0);
 	assert_int_equal(c.loose.method, ET_PW_FD);
 	assert_string_equal(c.loose.salt_hex, "aabbccddeeff0011");
 	et_cfg_free(&c);
-	assert_int_equal(parse("key=passphrase,passphrase_passwd=foo", ET_SRC_CMDLINE, &c, &err), 0);
+	assert_int_equal(parse("key=passphrase,passphrase_passwd=foo", ET_SRC_CMDLINE, &c, err), 0);
 	assert_int_equal(c.keys[0].method, ET_PW_DIRECT);
 	assert_int_equal(c.keys[0].pw_from_cmdline, 1);
 	et_cfg_free(&c);
-	assert_int_equal(parse("passwd=foo", ET_SRC_RC, &c, &err), 0);
+	assert_int_equal(parse("passwd=foo", ET_SRC_RC, &c, err), 0);
 	assert_int_equal(c.loose.pw_from_cmdline, 0);
 	et_cfg_free(&c);
 }
@@ -258,12 +251,13 @@ static void test_upstream_names(void **state)
 static void test_module_keys(void **state)
 {
 	struct et_mount_cfg rc, cl, c;
-	char *err = NULL, *missing = NULL;
+	char err[ET_ERR_MAX] = "";
+	char *missing = NULL;
 
 	et_cfg_init(&rc);
 	assert_int_equal(parse("key=openssl:keyfile=/k.pem:passwd_file=/p,key=passphrase:passwd=x,"
 			       "key=openssl:openssl_keyfile=/k2.pem,ecryptfs_cipher=aes,ecryptfs_key_bytes=16",
-			       ET_SRC_CMDLINE, &cl, &err), 0);
+			       ET_SRC_CMDLINE, &cl, err), 0);
 	et_cfg_init(&c);
 	assert_int_equal(et_cfg_merge(&c, &rc, &cl), 0);
 	assert_int_equal(c.nkeys, 3);
@@ -279,9 +273,8 @@ static void test_module_keys(void **state)
 	assert_null(missing);
 	et_cfg_free(&c);
 	/* keyfile= after a passphrase key is refused. */
-	assert_int_equal(parse("key=passphrase:keyfile=/k.pem", ET_SRC_CMDLINE, &cl, &err), -EINVAL);
+	assert_int_equal(parse("key=passphrase:keyfile=/k.pem", ET_SRC_CMDLINE, &cl, err), -EINVAL);
 	assert_non_null(strstr(err, "key=openssl"));
-	free(err);
 	et_cfg_free(&cl);
 }
 
@@ -353,14 +346,15 @@ static void test_kernel_opts(void **state)
 {
 	char sigs[ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	struct et_mount_cfg m;
-	char *opts = NULL, *err = NULL;
+	char err[ET_ERR_MAX] = "";
+	char *opts = NULL;
 
 	merged("", "key=passphrase:passwd=topsecret,ecryptfs_cipher=aes,ecryptfs_key_bytes=16,"
 	       "ecryptfs_passthrough=n,ecryptfs_xattr_metadata,ecryptfs_enable_filename_crypto=y,"
 	       "ecryptfs_sig=c42ec75301dc1674,ecryptfs_sig=253ca7e88811d184,context=system_u:object_r:tmp_t:s0,ro",
 	       &m);
 	strcpy(sigs[0], SIG_A);
-	assert_int_equal(et_cfg_kernel_opts(&m, sigs, &opts, &err), 0);
+	assert_int_equal(et_cfg_kernel_opts(&m, sigs, &opts, err, sizeof(err)), 0);
 	assert_string_equal(opts, "ecryptfs_sig=253ca7e88811d184,ecryptfs_sig=c42ec75301dc1674,"
 			    "ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_xattr_metadata,"
 			    "ecryptfs_fnek_sig=253ca7e88811d184,ecryptfs_unlink_sigs,"
@@ -376,22 +370,21 @@ static void test_kernel_opts_refusals(void **state)
 {
 	char sigs[ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	struct et_mount_cfg m;
-	char *opts = NULL, *err = NULL, *big, *cl;
+	char err[ET_ERR_MAX] = "";
+	char *opts = NULL, *big, *cl;
 	size_t i;
 
 	strcpy(sigs[0], SIG_A);
 	merged("", "passwd_fd=0,cipher=aes,ecryptfs_key_bytes=20", &m);
-	assert_int_equal(et_cfg_kernel_opts(&m, sigs, &opts, &err), -EINVAL);
+	assert_int_equal(et_cfg_kernel_opts(&m, sigs, &opts, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "ecryptfs_key_bytes=20"));
-	free(err);
-	err = NULL;
+	err[0] = '\0';
 	et_cfg_free(&m);
 
 	merged("", "passwd_fd=0,cipher=aes,ecryptfs_key_bytes=16,ecryptfs_fnek_sig=253ca7e88811d184,"
 	       "ecryptfs_enable_filename_crypto=n", &m);
-	assert_int_equal(et_cfg_kernel_opts(&m, sigs, &opts, &err), -EINVAL);
-	free(err);
-	err = NULL;
+	assert_int_equal(et_cfg_kernel_opts(&m, sigs, &opts, err, sizeof(err)), -EINVAL);
+	err[0] = '\0';
 	et_cfg_free(&m);
 
 	/* Too long for the kernel's one page: refused, not cut. */
@@ -401,10 +394,9 @@ static void test_kernel_opts_refusals(void **state)
 	big[4999] = '\0';
 	assert_true(asprintf(&cl, "passwd_fd=0,cipher=aes,ecryptfs_key_bytes=16,context=%s", big) > 0);
 	merged("", cl, &m);
-	assert_int_equal(et_cfg_kernel_opts(&m, sigs, &opts, &err), -E2BIG);
+	assert_int_equal(et_cfg_kernel_opts(&m, sigs, &opts, err, sizeof(err)), -E2BIG);
 	assert_null(opts);
-	assert_non_null(err);
-	free(err);
+	assert_true(err[0] != '\0');
 	free(cl);
 	free(big);
 	et_cfg_free(&m);

@@ -52,12 +52,13 @@ int et_cli_arg_pass(const char *prog, const char *arg, struct et_secret *s)
 void et_cli_rc_salt(uint8_t salt[ECFS_SALT_SIZE])
 {
 	struct et_optlist l = { 0 };
-	char *path = NULL, *buf = NULL, *err = NULL;
+	char *path = NULL, *buf = NULL;
 	size_t len = 0, i;
 	int found = 0;
 
+	/* A malformed rc file only means no salt from it: no message here. */
 	if (!et_rcfile_read(&path, &buf, &len) && buf &&
-	    !et_opts_tokenize(buf, len, 1, &l, &err)) {
+	    !et_opts_tokenize(buf, len, 1, &l, NULL, 0)) {
 		for (i = 0; i < l.n && !found; i++)
 			if ((!strcmp(l.v[i].name, "salt") ||
 			     !strcmp(l.v[i].name, "passphrase_salt")) &&
@@ -72,7 +73,6 @@ void et_cli_rc_salt(uint8_t salt[ECFS_SALT_SIZE])
 		free(buf);
 	}
 	free(path);
-	free(err);
 }
 
 int et_cli_default_wrapped_file(char **path)

@@ -14,6 +14,7 @@
 #include "ecfs_header.h"
 #include "ecfs_kdf.h"
 #include "et_keyring.h"
+#include "ecfs_errbuf.h"
 #include "et_lowercheck.h"
 
 #define MAX_FILE_KEYS	8
@@ -125,27 +126,26 @@ static int scan_dir(int dfd, int depth, struct scan *s, char key_sigs[][ECFS_SIG
 }
 
 int et_lowercheck(const char *lower, char key_sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nkeys,
-		  char sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nsigs, char **err)
+		  char sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nsigs, char *err, size_t errlen)
 {
 	struct scan s;
 	int dfd, rc;
 
 	memset(&s, 0, sizeof(s));
-	*err = NULL;
+	ecfs_errbuf(err, errlen, "%s", "");
 	dfd = open(lower, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		rc = -errno;
-		if (asprintf(err, "cannot read lower directory %s: %s", lower, strerror(-rc)) < 0)
-			*err = NULL;
+		ecfs_errbuf(err, errlen, "cannot read lower directory %s: %s", lower, strerror(-rc));
 		return rc;
 	}
 	rc = scan_dir(dfd, 1, &s, key_sigs, nkeys, sigs, nsigs);
 	if (rc || !s.files || s.ok)
 		return rc;
-	if (asprintf(err, "none of the %zu encrypted files checked in %s can be decrypted with key %s%s (e.g. %s was written with key %s): wrong passphrase or salt?",
-		     s.files, lower, nkeys ? key_sigs[0] : sigs[0],
-		     nkeys + nsigs > 1 ? " or the other keys given" : "", s.first_name,
-		     s.first_sig) < 0)
-		*err = NULL;
+	ecfs_errbuf(err, errlen,
+		    "none of the %zu encrypted files checked in %s can be decrypted with key %s%s (e.g. %s was written with key %s): wrong passphrase or salt?",
+		    s.files, lower, nkeys ? key_sigs[0] : sigs[0],
+		    nkeys + nsigs > 1 ? " or the other keys given" : "", s.first_name,
+		    s.first_sig);
 	return -ENOKEY;
 }

@@ -17,11 +17,12 @@
 
 /*
  * Returns 0 when the mount can go ahead (no encrypted file found, or at
- * least one decryptable), -ENOKEY with *@err naming the problem, or
- * -errno when the directory cannot be read.
+ * least one decryptable), -ENOKEY with @err (@errlen bytes; ET_ERR_MAX
+ * of et_opts.h is enough) naming the problem, or -errno, also named in
+ * @err, when the directory cannot be read.
  */
 int et_lowercheck(const char *lower, char key_sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nkeys,
-		  char sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nsigs, char **err);
+		  char sigs[][ECFS_SIG_SIZE_HEX + 1], size_t nsigs, char *err, size_t errlen);
 
 /*
  * The key signatures (hex) in one lower file's metadata, read from the

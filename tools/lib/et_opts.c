@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "ecfs_errbuf.h"
 #include "ecfs_hex.h"
 #include "et_opts.h"
 
@@ -24,22 +25,6 @@ int et_hex_to_salt(const char *hex, uint8_t salt[ECFS_SALT_SIZE])
 	if (!hex)
 		return -EINVAL;
 	return ecfs_hex_decode(hex, strlen(hex), salt, ECFS_SALT_SIZE);
-}
-
-static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_err(char **err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	free(*err);
-	*err = NULL;
-	va_start(ap, fmt);
-	if (vasprintf(err, fmt, ap) < 0)
-		*err = NULL;
-	va_end(ap);
 }
 
 /* Free a string that may hold a secret. */
@@ -104,7 +89,7 @@ static int all_blank(const char *s, size_t len)
 }
 
 /* One name[=value] token; empty ones are skipped. */
-static int push_pair(struct et_optlist *out, const char *tok, size_t len, char **err)
+static int push_pair(struct et_optlist *out, const char *tok, size_t len, char *err, size_t errlen)
 {
 	const char *eq;
 	char *name, *value = NULL;
@@ -114,7 +99,7 @@ static int push_pair(struct et_optlist *out, const char *tok, size_t len, char *
 		return 0;
 	eq = memchr(tok, '=', len);
 	if (eq == tok) {
-		set_err(err, "option with an empty name (a token starts with '=')");
+		ecfs_errbuf(err, errlen, "option with an empty name (a token starts with '=')");
 		return -EINVAL;
 	}
 	name = dup_range(tok, eq ? (size_t)(eq - tok) : len);
@@ -136,18 +121,18 @@ static int push_pair(struct et_optlist *out, const char *tok, size_t len, char *
 }
 
 /* A comma-separated token; key=X:a=b:c=d is upstream's grouping syntax. */
-static int push_token(struct et_optlist *out, const char *tok, size_t len, char **err)
+static int push_token(struct et_optlist *out, const char *tok, size_t len, char *err, size_t errlen)
 {
 	const char *p, *end = tok + len, *colon;
 	int rc;
 
 	if (len <= 4 || memcmp(tok, "key=", 4) || !memchr(tok + 4, ':', len - 4))
-		return push_pair(out, tok, len, err);
+		return push_pair(out, tok, len, err, errlen);
 	for (p = tok; p < end; p = colon + 1) {
 		colon = memchr(p, ':', (size_t)(end - p));
 		if (!colon)
 			colon = end;
-		rc = push_pair(out, p, (size_t)(colon - p), err);
+		rc = push_pair(out, p, (size_t)(colon - p), err, errlen);
 		if (rc)
 			return rc;
 		if (colon == end)
@@ -157,14 +142,14 @@ static int push_token(struct et_optlist *out, const char *tok, size_t len, char 
 }
 
 int et_opts_tokenize(const char *str, size_t len, int rc_file, struct et_optlist *out,
-		     char **err)
+		     char *err, size_t errlen)
 {
 	size_t i = 0, start = 0;
 	int at_line_start = 1;
 	int rc;
 
 	if (memchr(str, '\0', len)) {
-		set_err(err, "options contain a NUL byte");
+		ecfs_errbuf(err, errlen, "options contain a NUL byte");
 		return -EINVAL;
 	}
 	while (i < len) {
@@ -177,7 +162,7 @@ int et_opts_tokenize(const char *str, size_t len, int rc_file, struct et_optlist
 		}
 		at_line_start = 0;
 		if (str[i] == ',' || str[i] == '\n') {
-			rc = push_token(out, str + start, i - start, err);
+			rc = push_token(out, str + start, i - start, err, errlen);
 			if (rc)
 				return rc;
 			at_line_start = str[i] == '\n';
@@ -186,7 +171,7 @@ int et_opts_tokenize(const char *str, size_t len, int rc_file, struct et_optlist
 		i++;
 	}
 	if (start < len)
-		return push_token(out, str + start, len - start, err);
+		return push_token(out, str + start, len - start, err, errlen);
 	return 0;
 }
 
@@ -417,7 +402,7 @@ static int set_str(char **dst, const char *v)
 }
 
 static int apply_pw(struct et_keyspec *k, const struct opt_def *d, const char *v,
-		    enum et_src src, char **err)
+		    enum et_src src, char *err, size_t errlen)
 {
 	static const enum et_pw_method map[] = {
 		[O_PW_DIRECT] = ET_PW_DIRECT, [O_PW_FILE] = ET_PW_FILE, [O_PW_FD] = ET_PW_FD,
@@ -425,21 +410,21 @@ static int apply_pw(struct et_keyspec *k, const struct opt_def *d, const char *v
 	int fd;
 
 	if (k->method != ET_PW_NONE) {
-		set_err(err, "%s: more than one passphrase source for the same key ('%s' and an earlier one)",
+		ecfs_errbuf(err, errlen, "%s: more than one passphrase source for the same key ('%s' and an earlier one)",
 			src_name(src), d->name);
 		return -EINVAL;
 	}
 	if (!*v) {
-		set_err(err, "%s: option '%s' has an empty value", src_name(src), d->name);
+		ecfs_errbuf(err, errlen, "%s: option '%s' has an empty value", src_name(src), d->name);
 		return -EINVAL;
 	}
 	if (d->id == O_PW_FD && parse_int(v, 0, INT_MAX, &fd)) {
-		set_err(err, "%s: option '%s' needs a file descriptor number, not '%s'",
+		ecfs_errbuf(err, errlen, "%s: option '%s' needs a file descriptor number, not '%s'",
 			src_name(src), d->name, v);
 		return -EINVAL;
 	}
 	if (d->id == O_PW_DIRECT && strlen(v) > ECFS_MAX_PASSPHRASE_BYTES) {
-		set_err(err, "%s: the passphrase in '%s' is longer than %d bytes",
+		ecfs_errbuf(err, errlen, "%s: the passphrase in '%s' is longer than %d bytes",
 			src_name(src), d->name, ECFS_MAX_PASSPHRASE_BYTES);
 		return -EINVAL;
 	}
@@ -462,12 +447,13 @@ struct opt_ctx {
 	const char *v;			/* the value, NULL when there is none */
 	int b;				/* A_BOOL: the parsed value; else 1 */
 	enum et_src src;
-	char **err;
+	char *err;
+	size_t errlen;
 };
 
 static int bad_value(struct opt_ctx *c, const char *what)
 {
-	set_err(c->err, "%s: option '%s' needs %s, not '%s'", src_name(c->src), c->d->name,
+	ecfs_errbuf(c->err, c->errlen, "%s: option '%s' needs %s, not '%s'", src_name(c->src), c->d->name,
 		what, c->v);
 	return -EINVAL;
 }
@@ -478,12 +464,12 @@ static int h_key(struct opt_ctx *c)
 
 	/* Other modules are loaded by name later; only the name is checked here. */
 	if (strcmp(c->v, "passphrase") && !et_module_name_ok(c->v)) {
-		set_err(c->err, "%s: '%s' is not a key module name (key=passphrase, key=openssl, ...)",
+		ecfs_errbuf(c->err, c->errlen, "%s: '%s' is not a key module name (key=passphrase, key=openssl, ...)",
 			src_name(c->src), c->v);
 		return -EINVAL;
 	}
 	if (cfg->nkeys == ET_MAX_KEYS) {
-		set_err(c->err, "%s: more than %d keys", src_name(c->src), ET_MAX_KEYS);
+		ecfs_errbuf(c->err, c->errlen, "%s: more than %d keys", src_name(c->src), ET_MAX_KEYS);
 		return -EINVAL;
 	}
 	*c->cur = &cfg->keys[cfg->nkeys++];
@@ -496,7 +482,7 @@ static int h_key(struct opt_ctx *c)
 static int h_keyfile(struct opt_ctx *c)
 {
 	if (!*c->cur || !(*c->cur)->module) {
-		set_err(c->err, "%s: '%s' belongs to a key module key (key=openssl:keyfile=...)",
+		ecfs_errbuf(c->err, c->errlen, "%s: '%s' belongs to a key module key (key=openssl:keyfile=...)",
 			src_name(c->src), c->d->name);
 		return -EINVAL;
 	}
@@ -509,12 +495,12 @@ static int h_modparam(struct opt_ctx *c)
 	struct et_keyspec *m = *c->cur;
 
 	if (!m || !m->module) {
-		set_err(c->err, "%s: '%s' belongs to a key module key (key=pkcs11-helper:id=...)",
+		ecfs_errbuf(c->err, c->errlen, "%s: '%s' belongs to a key module key (key=pkcs11-helper:id=...)",
 			src_name(c->src), c->d->name);
 		return -EINVAL;
 	}
 	if (m->nmp == ET_MAX_MODPARAMS) {
-		set_err(c->err, "%s: too many parameters for key=%s", src_name(c->src), m->module);
+		ecfs_errbuf(c->err, c->errlen, "%s: too many parameters for key=%s", src_name(c->src), m->module);
 		return -EINVAL;
 	}
 	m->mp_name[m->nmp] = strdup(c->d->name);
@@ -530,14 +516,14 @@ static int h_modparam(struct opt_ctx *c)
 
 static int h_pw(struct opt_ctx *c)
 {
-	return apply_pw(c->k, c->d, c->v, c->src, c->err);
+	return apply_pw(c->k, c->d, c->v, c->src, c->err, c->errlen);
 }
 
 static int h_pw_type(struct opt_ctx *c)
 {
 	if (strcmp(c->v, "passphrase_passwd") && strcmp(c->v, "passphrase_passwd_file") &&
 	    strcmp(c->v, "passphrase_passwd_fd")) {
-		set_err(c->err, "%s: passphrase_type must be passphrase_passwd, passphrase_passwd_file or passphrase_passwd_fd, not '%s'",
+		ecfs_errbuf(c->err, c->errlen, "%s: passphrase_type must be passphrase_passwd, passphrase_passwd_file or passphrase_passwd_fd, not '%s'",
 			src_name(c->src), c->v);
 		return -EINVAL;
 	}
@@ -562,7 +548,7 @@ static int h_sig(struct opt_ctx *c)
 	if (!ecfs_sig_valid(c->v))
 		return bad_value(c, "a 16-hex-digit signature");
 	if (cfg->nsigs == ET_MAX_KEYS) {
-		set_err(c->err, "%s: more than %d signatures", src_name(c->src), ET_MAX_KEYS);
+		ecfs_errbuf(c->err, c->errlen, "%s: more than %d signatures", src_name(c->src), ET_MAX_KEYS);
 		return -EINVAL;
 	}
 	memcpy(cfg->sigs[cfg->nsigs++], c->v, ECFS_SIG_SIZE_HEX + 1);
@@ -580,7 +566,7 @@ static int h_fnek_sig(struct opt_ctx *c)
 static int h_cipher(struct opt_ctx *c)
 {
 	if (!ecfs_cipher_by_name(c->v)) {
-		set_err(c->err, "%s: option '%s': unknown cipher '%s' (use aes, blowfish, des3_ede, twofish, cast6 or cast5)",
+		ecfs_errbuf(c->err, c->errlen, "%s: option '%s': unknown cipher '%s' (use aes, blowfish, des3_ede, twofish, cast6 or cast5)",
 			src_name(c->src), c->d->name, c->v);
 		return -EINVAL;
 	}
@@ -707,59 +693,59 @@ ECFS_BUILD_ASSERT(sizeof(opt_handlers) / sizeof(opt_handlers[0]) == O_COUNT);
 /* Check the option's shape (name known, value present or not), then run its handler. */
 static int apply_one(struct et_mount_cfg *cfg, struct et_keyspec **cur,
 		     const struct et_kv *kv, const struct et_kv *prev, enum et_src src,
-		     char **err)
+		     char *err, size_t errlen)
 {
 	const struct opt_def *d = opt_lookup(kv->name);
 	const struct opt_def *pd = prev ? opt_lookup(prev->name) : NULL;
 	struct opt_ctx c = {
 		.cfg = cfg, .cur = cur, .k = *cur ? *cur : &cfg->loose, .d = d, .kv = kv,
-		.v = kv->value, .b = 1, .src = src, .err = err,
+		.v = kv->value, .b = 1, .src = src, .err = err, .errlen = errlen,
 	};
 
 	if (!d && pd && pd->id == O_PW_DIRECT) {
 		/* Most likely the rest of a passphrase: do not print it. */
-		set_err(err, "%s: unknown option after '%s=' (a passphrase given there cannot contain ',' or ':'; use passphrase_passwd_file= or passphrase_passwd_fd=)",
+		ecfs_errbuf(err, errlen, "%s: unknown option after '%s=' (a passphrase given there cannot contain ',' or ':'; use passphrase_passwd_file= or passphrase_passwd_fd=)",
 			src_name(src), pd->name);
 		return -EINVAL;
 	}
 	if (!d) {
-		set_err(err, "%s: unknown option '%s'", src_name(src), kv->name);
+		ecfs_errbuf(err, errlen, "%s: unknown option '%s'", src_name(src), kv->name);
 		return -EINVAL;
 	}
 	if (d->arg == A_NONE && c.v) {
-		set_err(err, "%s: option '%s' takes no value", src_name(src), d->name);
+		ecfs_errbuf(err, errlen, "%s: option '%s' takes no value", src_name(src), d->name);
 		return -EINVAL;
 	}
 	if (d->arg == A_VALUE && !c.v) {
-		set_err(err, "%s: option '%s' needs a value ('%s=...')", src_name(src), d->name,
+		ecfs_errbuf(err, errlen, "%s: option '%s' needs a value ('%s=...')", src_name(src), d->name,
 			d->name);
 		return -EINVAL;
 	}
 	if (d->arg == A_BOOL) {
 		c.b = parse_bool(c.v);
 		if (c.b < 0) {
-			set_err(err, "%s: option '%s' takes y or n, not '%s'", src_name(src),
+			ecfs_errbuf(err, errlen, "%s: option '%s' takes y or n, not '%s'", src_name(src),
 				d->name, c.v);
 			return -EINVAL;
 		}
 	}
 	if (!opt_handlers[d->id]) {
 		/* Every option kind has a handler; reaching here is a bug. */
-		set_err(err, "internal error handling option '%s'", d->name);
+		ecfs_errbuf(err, errlen, "internal error handling option '%s'", d->name);
 		return -EINVAL;
 	}
 	return opt_handlers[d->id](&c);
 }
 
 int et_cfg_apply(struct et_mount_cfg *cfg, const struct et_optlist *l, enum et_src src,
-		 char **err)
+		 char *err, size_t errlen)
 {
 	struct et_keyspec *cur = NULL;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < l->n; i++) {
-		rc = apply_one(cfg, &cur, &l->v[i], i ? &l->v[i - 1] : NULL, src, err);
+		rc = apply_one(cfg, &cur, &l->v[i], i ? &l->v[i - 1] : NULL, src, err, errlen);
 		if (rc)
 			return rc;
 	}
@@ -945,7 +931,7 @@ static int sig_seen(char list[][ECFS_SIG_SIZE_HEX + 1], size_t n, const char *si
 }
 
 int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ECFS_SIG_SIZE_HEX + 1],
-		       char **opts, char **err)
+		       char **opts, char *err, size_t errlen)
 {
 	char all[2 * ET_MAX_KEYS][ECFS_SIG_SIZE_HEX + 1];
 	const struct ecfs_cipher *c, *fc;
@@ -955,29 +941,29 @@ int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ECFS_SIG_
 
 	*opts = NULL;
 	if (!cfg->cipher || !cfg->key_bytes || (cfg->nkeys == 0 && cfg->nsigs == 0)) {
-		set_err(err, "a mandatory option is missing (key, ecryptfs_cipher= or ecryptfs_key_bytes=)");
+		ecfs_errbuf(err, errlen, "a mandatory option is missing (key, ecryptfs_cipher= or ecryptfs_key_bytes=)");
 		return -EINVAL;
 	}
 	c = ecfs_cipher_by_name(cfg->cipher);
 	if (!c || !ecfs_cipher_helper_key_ok(c, (size_t)cfg->key_bytes)) {
-		set_err(err, ECFS_OPT_KEY_BYTES "=%d is not a valid key size for cipher %s",
+		ecfs_errbuf(err, errlen, ECFS_OPT_KEY_BYTES "=%d is not a valid key size for cipher %s",
 			cfg->key_bytes, cfg->cipher);
 		return -EINVAL;
 	}
 	fc = cfg->fn_cipher ? ecfs_cipher_by_name(cfg->fn_cipher) : c;
 	if (cfg->fn_key_bytes && (!fc || !ecfs_cipher_helper_key_ok(fc, (size_t)cfg->fn_key_bytes))) {
-		set_err(err, ECFS_OPT_FN_KEY_BYTES "=%d is not a valid key size for cipher %s",
+		ecfs_errbuf(err, errlen, ECFS_OPT_FN_KEY_BYTES "=%d is not a valid key size for cipher %s",
 			cfg->fn_key_bytes, fc ? fc->name : "?");
 		return -EINVAL;
 	}
 	if (cfg->fn_cipher && !cfg->fn_key_bytes && fc != c &&
 	    !ecfs_cipher_helper_key_ok(fc, (size_t)cfg->key_bytes)) {
-		set_err(err, ECFS_OPT_FN_CIPHER "=%s needs " ECFS_OPT_FN_KEY_BYTES "= (" ECFS_OPT_KEY_BYTES "=%d does not fit it)",
+		ecfs_errbuf(err, errlen, ECFS_OPT_FN_CIPHER "=%s needs " ECFS_OPT_FN_KEY_BYTES "= (" ECFS_OPT_KEY_BYTES "=%d does not fit it)",
 			cfg->fn_cipher, cfg->key_bytes);
 		return -EINVAL;
 	}
 	if (cfg->fnek_sig[0] && cfg->fne == 0) {
-		set_err(err, "ecryptfs_fnek_sig= given together with ecryptfs_enable_filename_crypto=n");
+		ecfs_errbuf(err, errlen, "ecryptfs_fnek_sig= given together with ecryptfs_enable_filename_crypto=n");
 		return -EINVAL;
 	}
 
@@ -993,7 +979,7 @@ int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ECFS_SIG_
 	else if (cfg->fne == 1)
 		fnek = all[0];	/* upstream's suggested default: the first FEKEK */
 	if (!fnek && (cfg->fn_cipher || cfg->fn_key_bytes)) {
-		set_err(err, "ecryptfs_fn_cipher=/ecryptfs_fn_key_bytes= need filename encryption (ecryptfs_fnek_sig= or ecryptfs_enable_filename_crypto=y)");
+		ecfs_errbuf(err, errlen, "ecryptfs_fn_cipher=/ecryptfs_fn_key_bytes= need filename encryption (ecryptfs_fnek_sig= or ecryptfs_enable_filename_crypto=y)");
 		return -EINVAL;
 	}
 
@@ -1031,7 +1017,7 @@ int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ECFS_SIG_
 		return -ENOMEM;
 	}
 	if (b.len > ET_KERNEL_OPTS_MAX) {
-		set_err(err, "the kernel mount options would be %zu bytes, more than the %d the kernel accepts",
+		ecfs_errbuf(err, errlen, "the kernel mount options would be %zu bytes, more than the %d the kernel accepts",
 			b.len, ET_KERNEL_OPTS_MAX);
 		free(b.s);
 		return -E2BIG;

@@ -8,6 +8,7 @@
 #ifndef ET_OPTS_H
 #define ET_OPTS_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,12 @@
 #include "ecfs_authtok.h"
 
 #define ET_MAX_KEYS		8
+/*
+ * Room for any message of tools/lib (the ecfs_errbuf.h idiom): a message
+ * quotes at most a path and a file name or one option value, so none is
+ * cut.
+ */
+#define ET_ERR_MAX		(2 * PATH_MAX)
 /* The kernel copies at most one page of mount data. */
 #define ET_KERNEL_OPTS_MAX	4095
 /* Upstream's default FEKEK salt. */
@@ -103,10 +110,11 @@ struct et_mount_cfg {
  * them to @out. Tokens are separated by ',' and newlines; "key=X:a=b:c=d"
  * expands to key=X, a=b, c=d; the first '=' splits name and value. In an rc
  * file (@rc_file) lines starting with '#' are comments. Nothing is ever
- * truncated. Returns 0, -ENOMEM, or -EINVAL with *@err set (caller frees).
+ * truncated. Returns 0, -ENOMEM, or -EINVAL with the reason in @err (@errlen bytes,
+ * ET_ERR_MAX is enough for any).
  */
 int et_opts_tokenize(const char *str, size_t len, int rc_file, struct et_optlist *out,
-		     char **err);
+		     char *err, size_t errlen);
 void et_optlist_free(struct et_optlist *l);
 
 void et_cfg_init(struct et_mount_cfg *cfg);
@@ -115,10 +123,10 @@ void et_cfg_free(struct et_mount_cfg *cfg);
 /*
  * Interpret tokens from one source into @cfg. Unknown options, bad values
  * and conflicting passphrase sources are errors naming the option.
- * Returns 0, -ENOMEM, or -EINVAL with *@err set.
+ * Returns 0, -ENOMEM, or -EINVAL with the reason in @err.
  */
 int et_cfg_apply(struct et_mount_cfg *cfg, const struct et_optlist *l, enum et_src src,
-		 char **err);
+		 char *err, size_t errlen);
 
 /*
  * Merge @rc and @cl into @out (which must be freshly initialised): the
@@ -144,10 +152,10 @@ int et_cfg_missing(const struct et_mount_cfg *cfg, char **missing);
  * signatures of cfg->keys (in order). Deduplicates signatures, always adds
  * ecryptfs_unlink_sigs as upstream does, never includes a secret. Returns
  * 0, -ENOMEM, -EINVAL (something mandatory missing) or -E2BIG when the
- * result would not fit in a page, with *@err set for the latter two.
+ * result would not fit in a page, with the reason in @err for the latter two.
  */
 int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ECFS_SIG_SIZE_HEX + 1],
-		       char **opts, char **err);
+		       char **opts, char *err, size_t errlen);
 
 /* Parse exactly 16 hex digits into 8 bytes. 0 or -EINVAL. */
 int et_hex_to_salt(const char *hex, uint8_t salt[ECFS_SALT_SIZE]);
