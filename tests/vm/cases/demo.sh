@@ -1,6 +1,7 @@
 # rig: manual
 # The quick-start demo: what a user sees, inside a real Debian kernel with
-# Debian's own eCryptfs module and our mount helper and tools.
+# Debian's own eCryptfs module or ours (scripts/demo 6.1 ours) and our
+# mount helper, daemon and tools.
 . "$RIG_SRC/tests/vm/lib.sh"
 rig_load_ecryptfs
 export HOME=/root
