@@ -1,4 +1,6 @@
-# rig: kernels=6.1,6.12 modules=upstream,ours
+# rig: kernels=6.1,6.12 modules=upstream
+# (CI: upstream's module, the one Debian's tools were written against;
+# private-login runs on both, private-attacks and -migrate on ours.)
 # Interop with Debian's ecryptfs-utils 111, both ways: a ~/Private set up
 # by Debian's ecryptfs-setup-private is mounted at login by our PAM module
 # and helper, and ours by Debian's; the same for whole-home (-b) setups
