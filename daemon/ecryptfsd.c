@@ -220,15 +220,33 @@ static int step_cmdline(struct daemon *d)
 	return 0;
 }
 
+/*
+ * Under systemd, stderr is already the journal (JOURNAL_STREAM names its
+ * device and inode): copying syslog lines to it would log each twice.
+ */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2)
+		return false;
+	if (fstat(STDERR_FILENO, &st))
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 /* Key material must not end up in a core file or be ptrace-readable. */
 static int step_harden(struct daemon *d)
 {
 	struct rlimit core = { 0, 0 };
+	bool perror_too = d->fg && !stderr_is_journal();
 
 	setrlimit(RLIMIT_CORE, &core);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	umask(077);
-	openlog(PROG, LOG_PID | (d->fg ? LOG_PERROR : 0), LOG_DAEMON);
+	openlog(PROG, LOG_PID | (perror_too ? LOG_PERROR : 0), LOG_DAEMON);
 	return 0;
 }
 

@@ -34,6 +34,10 @@ mount -t tmpfs tmpfs lower
 mount -t ecryptfs lower upper -o "key=openssl:keyfile=$RIG_WORK/key.pem,$opts" </dev/null > mout 2>&1 ||
 	{ cat mout; journalctl -b -u ecryptfsd --no-pager | tail -n 20; rig_fail "key=openssl mount with the system unit failed"; }
 grep " $RIG_WORK/upper ecryptfs " /proc/mounts | grep -q "ecryptfs_sig=$sig" || rig_fail "not mounted on $sig"
+# Each message once: the daemon must not copy syslog to a stderr that is
+# the journal already.
+rig_expect_eq "start-up lines in the journal" 1 \
+	"$(journalctl -b -u ecryptfsd.service -o cat | grep -c 'serving uid 0')"
 head -c 100000 /dev/urandom > plain
 cp plain upper/f || { journalctl -b -u ecryptfsd --no-pager | tail -n 20; rig_fail "write through the service failed"; }
 umount upper
