@@ -26,6 +26,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 
+#include "ecfs_errbuf.h"
 #include "ecfs_frame.h"
 #include "ecfsd_netlink.h"
 #include "ecfsd_req.h"
@@ -179,20 +180,6 @@ struct nl_transport {
 	unsigned int n_early, early_head;
 	unsigned long refused;		/* responses the kernel refused */
 };
-
-static void nlt_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void nlt_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Read one datagram; only the kernel (port 0) may talk to us.  Returns
@@ -395,18 +382,18 @@ int ecfsd_netlink_open(struct ecfsd_transport **out, char *err, size_t errlen)
 	nt->sk = nl_socket_alloc();
 	if (!nt->early || !nt->sk) {
 		r = -ENOMEM;
-		nlt_err(err, errlen, "out of memory for the netlink socket");
+		ecfs_errbuf(err, errlen, "out of memory for the netlink socket");
 		goto fail;
 	}
 	r = genl_connect(nt->sk);
 	if (r < 0) {
-		nlt_err(err, errlen, "cannot open a generic netlink socket: %s", nl_geterror(r));
+		ecfs_errbuf(err, errlen, "cannot open a generic netlink socket: %s", nl_geterror(r));
 		r = -EIO;
 		goto fail;
 	}
 	r = genl_ctrl_resolve(nt->sk, ECFS_GENL_NAME);
 	if (r < 0) {
-		nlt_err(err, errlen,
+		ecfs_errbuf(err, errlen,
 			"no generic netlink family \"%s\": load an ecryptfs module with netlink support (this project's kmodule), or use --transport=miscdev",
 			ECFS_GENL_NAME);
 		r = -ENOENT;
@@ -424,13 +411,13 @@ int ecfsd_netlink_open(struct ecfsd_transport **out, char *err, size_t errlen)
 		   sizeof(one));
 	r = nlt_helo(nt);
 	if (r == -EEXIST) {
-		nlt_err(err, errlen,
+		ecfs_errbuf(err, errlen,
 			"netlink: another ecryptfsd (netlink or /dev/ecryptfs) already serves user %u (the kernel allows one daemon per user)",
 			(unsigned int)geteuid());
 		goto fail;
 	}
 	if (r) {
-		nlt_err(err, errlen, "netlink: the kernel refused the registration: %s",
+		ecfs_errbuf(err, errlen, "netlink: the kernel refused the registration: %s",
 			strerror(-r));
 		goto fail;
 	}

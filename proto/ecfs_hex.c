@@ -6,16 +6,21 @@
 
 #include "ecfs_hex.h"
 
-void ecfs_sig_to_hex(const uint8_t sig[ECFS_SIG_SIZE], char hex[ECFS_SIG_SIZE_HEX + 1])
+void ecfs_hex_encode(const uint8_t *in, size_t len, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t i;
 
-	for (i = 0; i < ECFS_SIG_SIZE; i++) {
-		hex[2 * i] = digits[sig[i] >> 4];
-		hex[2 * i + 1] = digits[sig[i] & 0x0f];
+	for (i = 0; i < len; i++) {
+		hex[2 * i] = digits[in[i] >> 4];
+		hex[2 * i + 1] = digits[in[i] & 0x0f];
 	}
-	hex[ECFS_SIG_SIZE_HEX] = '\0';
+	hex[2 * len] = '\0';
+}
+
+void ecfs_sig_to_hex(const uint8_t sig[ECFS_SIG_SIZE], char hex[ECFS_SIG_SIZE_HEX + 1])
+{
+	ecfs_hex_encode(sig, ECFS_SIG_SIZE, hex);
 }
 
 static int hex_nibble(char c)

@@ -12,6 +12,9 @@
 
 #include "ecryptfs_proto.h"
 
+/* 2 * @len lower-case hex digits of @in and a NUL into @hex. */
+void ecfs_hex_encode(const uint8_t *in, size_t len, char *hex);
+
 /* 16 lower-case hex digits and a NUL. */
 void ecfs_sig_to_hex(const uint8_t sig[ECFS_SIG_SIZE], char hex[ECFS_SIG_SIZE_HEX + 1]);
 

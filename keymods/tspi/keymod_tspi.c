@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ecfs_errbuf.h"
 #include "keymods/ecfs_keymod.h"
 #include "keymods/pkcs11/p11_wire.h"
 #include "kt_format.h"
@@ -56,20 +57,6 @@ static const struct ecfs_keymod_param kt_params[] = {
 	{ "tspi_uuid", NULL, ECFS_KEYMOD_P_REQUIRED | ECFS_KEYMOD_P_TOKEN,
 	  "UUID (32 hex digits) of the TPM key, as ecryptfs-generate-tpm-key printed it" },
 };
-
-static void kt_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void kt_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static const struct ecfs_keymod_param *kt_get_params(size_t *n)
 {
@@ -148,13 +135,13 @@ int kt_call(unsigned int op, const uint8_t uuid[KT_UUID_LEN], const uint8_t *in,
 		q.f[1] = (struct p11w_field){ in, in_len };
 	len = p11w_encode(&q, 0, buf, sizeof(buf));
 	if (len < 0) {
-		kt_err(err, errlen, "tspi: request too large");
+		ecfs_errbuf(err, errlen, "tspi: request too large");
 		r = len;
 		goto out_buf;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
 		r = -errno;
-		kt_err(err, errlen, "tspi: socketpair: %s", strerror(errno));
+		ecfs_errbuf(err, errlen, "tspi: socketpair: %s", strerror(errno));
 		goto out_buf;
 	}
 	argv[0] = (char *)path;
@@ -166,13 +153,13 @@ int kt_call(unsigned int op, const uint8_t uuid[KT_UUID_LEN], const uint8_t *in,
 	posix_spawn_file_actions_destroy(&fa);
 	close(sv[1]);
 	if (r) {
-		kt_err(err, errlen, "tspi: cannot start %s: %s", path, strerror(r));
+		ecfs_errbuf(err, errlen, "tspi: cannot start %s: %s", path, strerror(r));
 		r = -r;
 		goto out_sock;
 	}
 	n = send(sv[0], buf, (size_t)len, MSG_NOSIGNAL);
 	if (n != len) {
-		kt_err(err, errlen, "tspi: the TSS helper is gone before the request");
+		ecfs_errbuf(err, errlen, "tspi: the TSS helper is gone before the request");
 		r = -EIO;
 		goto out_child;
 	}
@@ -181,7 +168,7 @@ int kt_call(unsigned int op, const uint8_t uuid[KT_UUID_LEN], const uint8_t *in,
 		long left = deadline - now_ms();
 
 		if (left <= 0) {
-			kt_err(err, errlen,
+			ecfs_errbuf(err, errlen,
 			       "tspi: no answer from tcsd within %d ms (tcsd or the TPM hangs); request abandoned",
 			       timeout_ms);
 			r = -ETIMEDOUT;
@@ -199,25 +186,25 @@ int kt_call(unsigned int op, const uint8_t uuid[KT_UUID_LEN], const uint8_t *in,
 		st = reap(pid, now_ms() + 1000);
 		pid = -1;
 		if (WIFSIGNALED(st))
-			kt_err(err, errlen, "tspi: the TSS helper crashed (signal %d)", WTERMSIG(st));
+			ecfs_errbuf(err, errlen, "tspi: the TSS helper crashed (signal %d)", WTERMSIG(st));
 		else
-			kt_err(err, errlen, "tspi: the TSS helper exited (status %d) without answering",
+			ecfs_errbuf(err, errlen, "tspi: the TSS helper exited (status %d) without answering",
 			       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		r = -EIO;
 		goto out_sock;
 	}
 	if (p11w_decode(buf, (size_t)n, 1, &a) || a.n != 2 || a.op_or_status > 4095) {
-		kt_err(err, errlen, "tspi: malformed answer from the TSS helper");
+		ecfs_errbuf(err, errlen, "tspi: malformed answer from the TSS helper");
 		r = -EIO;
 		goto out_child;
 	}
 	if (a.op_or_status) {
-		kt_err(err, errlen, "tspi: %.*s", (int)a.f[0].len, (const char *)a.f[0].p);
+		ecfs_errbuf(err, errlen, "tspi: %.*s", (int)a.f[0].len, (const char *)a.f[0].p);
 		r = -(int)a.op_or_status;
 		goto out_child;
 	}
 	if (a.f[1].len > *out_len) {
-		kt_err(err, errlen, "tspi: answer of %zu bytes, at most %zu expected", a.f[1].len,
+		ecfs_errbuf(err, errlen, "tspi: answer of %zu bytes, at most %zu expected", a.f[1].len,
 		       *out_len);
 		r = -EPROTO;
 		goto out_child;
@@ -249,7 +236,7 @@ static int sig_of(const uint8_t uuid[KT_UUID_LEN], char sig[ECFS_KEYMOD_SIG_HEX 
 		return r;
 	r = kt_sig_from_modulus(n, nl, sig);
 	if (r)
-		kt_err(err, errlen, "tspi: the TPM key's modulus (%zu bytes) is unusable", nl);
+		ecfs_errbuf(err, errlen, "tspi: the TPM key's modulus (%zu bytes) is unusable", nl);
 	return r;
 }
 
@@ -266,18 +253,18 @@ static int kt_op_build_token(const struct ecfs_keymod_kv *kv, size_t n, uint8_t 
 	*blob_len = 0;
 	for (i = 0; i < n; i++) {
 		if (!kv[i].name || strcmp(kv[i].name, "tspi_uuid")) {
-			kt_err(err, errlen, "tspi: unknown parameter '%s' (only tspi_uuid=)",
+			ecfs_errbuf(err, errlen, "tspi: unknown parameter '%s' (only tspi_uuid=)",
 			       kv[i].name ? kv[i].name : "");
 			return -EINVAL;
 		}
 		val = kv[i].value;
 	}
 	if (!val || !val[0]) {
-		kt_err(err, errlen, "tspi: tspi_uuid= is required (the UUID ecryptfs-generate-tpm-key printed)");
+		ecfs_errbuf(err, errlen, "tspi: tspi_uuid= is required (the UUID ecryptfs-generate-tpm-key printed)");
 		return -EINVAL;
 	}
 	if (kt_uuid_parse(val, uuid)) {
-		kt_err(err, errlen, "tspi: tspi_uuid=%.40s is not 32 hex digits", val);
+		ecfs_errbuf(err, errlen, "tspi: tspi_uuid=%.40s is not 32 hex digits", val);
 		return -EINVAL;
 	}
 	/* The key must load now (tcsd up, SRK well-known, UUID known). */
@@ -298,7 +285,7 @@ static int kt_op_key_sig(const uint8_t *blob, size_t blob_len,
 	uint8_t uuid[KT_UUID_LEN];
 
 	if (kt_blob_parse(blob, blob_len, uuid)) {
-		kt_err(err, errlen, "tspi: malformed token blob (%zu bytes, not a 16-byte UUID)",
+		ecfs_errbuf(err, errlen, "tspi: malformed token blob (%zu bytes, not a 16-byte UUID)",
 		       blob_len);
 		return -EBADMSG;
 	}
@@ -314,19 +301,19 @@ static int kt_op_wrap(const uint8_t *blob, size_t blob_len, const uint8_t *in, s
 
 	*out_len = 0;
 	if (kt_blob_parse(blob, blob_len, uuid)) {
-		kt_err(err, errlen, "tspi: malformed token blob (%zu bytes, not a 16-byte UUID)",
+		ecfs_errbuf(err, errlen, "tspi: malformed token blob (%zu bytes, not a 16-byte UUID)",
 		       blob_len);
 		return -EBADMSG;
 	}
 	if (!in_len || in_len > ECFS_KEYMOD_MAX_PLAIN) {
-		kt_err(err, errlen, "tspi: a file key of %zu bytes cannot be sealed", in_len);
+		ecfs_errbuf(err, errlen, "tspi: a file key of %zu bytes cannot be sealed", in_len);
 		return -EINVAL;
 	}
 	r = kt_call(KT_OP_SEAL, uuid, in, in_len, kt_timeout_ms(), sealed, &sl, err, errlen);
 	if (r)
 		return r;
 	if (kt_sealed_check(sealed, sl)) {
-		kt_err(err, errlen, "tspi: the TSS returned a malformed sealed blob");
+		ecfs_errbuf(err, errlen, "tspi: the TSS returned a malformed sealed blob");
 		return -EPROTO;
 	}
 	if (sl > out_cap)
@@ -347,12 +334,12 @@ static int kt_op_unwrap(const uint8_t *blob, size_t blob_len, const uint8_t *in,
 	*out = NULL;
 	*out_len = 0;
 	if (kt_blob_parse(blob, blob_len, uuid)) {
-		kt_err(err, errlen, "tspi: malformed token blob (%zu bytes, not a 16-byte UUID)",
+		ecfs_errbuf(err, errlen, "tspi: malformed token blob (%zu bytes, not a 16-byte UUID)",
 		       blob_len);
 		return -EBADMSG;
 	}
 	if (kt_sealed_check(in, in_len)) {
-		kt_err(err, errlen, "tspi: the wrapped key (%zu bytes) is not a TPM sealed blob",
+		ecfs_errbuf(err, errlen, "tspi: the wrapped key (%zu bytes) is not a TPM sealed blob",
 		       in_len);
 		return -EBADMSG;
 	}
@@ -362,7 +349,7 @@ static int kt_op_unwrap(const uint8_t *blob, size_t blob_len, const uint8_t *in,
 		goto out;
 	if (kt_record_check(k, kl)) {
 		kt_uuid_format(uuid, hex);
-		kt_err(err, errlen,
+		ecfs_errbuf(err, errlen,
 		       "tspi: TPM key %s unsealed no valid file key (%zu bytes; wrong key or a faulty TSS)",
 		       hex, kl);
 		r = -EBADMSG;

@@ -20,14 +20,7 @@ int kt_uuid_parse(const char *s, uint8_t uuid[KT_UUID_LEN])
 
 void kt_uuid_format(const uint8_t uuid[KT_UUID_LEN], char hex[KT_UUID_HEX + 1])
 {
-	static const char hx[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < KT_UUID_LEN; i++) {
-		hex[2 * i] = hx[uuid[i] >> 4];
-		hex[2 * i + 1] = hx[uuid[i] & 0xf];
-	}
-	hex[KT_UUID_HEX] = '\0';
+	ecfs_hex_encode(uuid, KT_UUID_LEN, hex);
 }
 
 int kt_blob_parse(const uint8_t *blob, size_t len, uint8_t uuid[KT_UUID_LEN])
