@@ -219,14 +219,10 @@ static int nlt_classify(struct nl_transport *nt, const uint8_t *buf, size_t n,
 static ssize_t nlt_recv(struct ecfsd_transport *t, uint8_t *buf, size_t cap, int stop_fd)
 {
 	struct nl_transport *nt = (struct nl_transport *)t;
-	struct pollfd p[2] = {
-		{ .fd = nl_socket_get_fd(nt->sk), .events = POLLIN },
-		{ .fd = stop_fd, .events = POLLIN },
-	};
 	uint8_t rx[NLT_RX_BUF] __attribute__((aligned(8)));
 	size_t flen;
 	ssize_t n;
-	int kind, nl_err;
+	int ev, kind, nl_err;
 
 	if (nt->n_early) {
 		struct early_req *e = &nt->early[nt->early_head];
@@ -240,13 +236,10 @@ static ssize_t nlt_recv(struct ecfsd_transport *t, uint8_t *buf, size_t cap, int
 		nt->n_early--;
 		return n;
 	}
-	if (poll(p, stop_fd >= 0 ? 2 : 1, -1) < 0)
-		return errno == EINTR ? 0 : -errno;
-	if (stop_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
-		return -ESHUTDOWN;
-	if (p[0].revents & POLLNVAL)
-		return -EBADF;
-	if (!(p[0].revents & (POLLIN | POLLERR)))
+	ev = ecfsd_transport_wait(nl_socket_get_fd(nt->sk), stop_fd);
+	if (ev <= 0)
+		return ev;
+	if (!(ev & (POLLIN | POLLERR)))
 		return 0;
 	n = nlt_read(nt, rx, sizeof(rx));
 	if (n <= 0)

@@ -17,13 +17,12 @@
 #include "ecfsd_transport.h"
 #include "ecfs_errbuf.h"
 
-static ssize_t fd_recv(struct ecfsd_transport *t, uint8_t *buf, size_t cap, int stop_fd)
+int ecfsd_transport_wait(int fd, int stop_fd)
 {
 	struct pollfd p[2] = {
-		{ .fd = t->fd, .events = POLLIN },
+		{ .fd = fd, .events = POLLIN },
 		{ .fd = stop_fd, .events = POLLIN },
 	};
-	ssize_t n;
 
 	if (poll(p, stop_fd >= 0 ? 2 : 1, -1) < 0)
 		return errno == EINTR ? 0 : -errno;
@@ -31,7 +30,17 @@ static ssize_t fd_recv(struct ecfsd_transport *t, uint8_t *buf, size_t cap, int 
 		return -ESHUTDOWN;
 	if (p[0].revents & POLLNVAL)
 		return -EBADF;
-	if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+	return p[0].revents;
+}
+
+static ssize_t fd_recv(struct ecfsd_transport *t, uint8_t *buf, size_t cap, int stop_fd)
+{
+	int ev = ecfsd_transport_wait(t->fd, stop_fd);
+	ssize_t n;
+
+	if (ev <= 0)
+		return ev;
+	if (!(ev & (POLLIN | POLLHUP | POLLERR)))
 		return 0;
 	/*
 	 * The miscdev returns 0 when another read is in progress, the buffer
@@ -40,7 +49,7 @@ static ssize_t fd_recv(struct ecfsd_transport *t, uint8_t *buf, size_t cap, int 
 	n = read(t->fd, buf, cap);
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
-	if (n == 0 && (p[0].revents & POLLHUP))
+	if (n == 0 && (ev & POLLHUP))
 		return -EPIPE;
 	return n;
 }

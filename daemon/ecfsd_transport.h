@@ -58,4 +58,11 @@ int ecfsd_fd_transport(int fd, struct ecfsd_transport **out);
 
 void ecfsd_transport_close(struct ecfsd_transport *t);
 
+/*
+ * Block until @fd is readable or @stop_fd (ignored when < 0) fires, for a
+ * transport's recv(). Returns @fd's poll revents (> 0), 0 to retry (a
+ * signal), -ESHUTDOWN when @stop_fd fired, -EBADF or -errno.
+ */
+int ecfsd_transport_wait(int fd, int stop_fd);
+
 #endif /* ECFSD_TRANSPORT_H */
