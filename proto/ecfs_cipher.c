@@ -11,9 +11,10 @@
 /*
  * The per-extent IV is an MD5 over 32 bytes, computed for every 4 KiB
  * extent.  Measured here: about 185 ns through EVP, 115 ns with the one-shot
- * MD5(), against about 400 ns to CBC-decrypt the extent with AES-NI; the
- * difference is a tenth of the decryption throughput.  MD5() is marked
- * deprecated in OpenSSL 3 but still provided, so we ask for it explicitly.
+ * MD5(), 20 ns with sixteen at once (ecfs_md5x), against about 400 ns to
+ * CBC-decrypt the extent with AES-NI.  Runs of extents use ecfs_md5x; the
+ * single-extent calls use MD5(), marked deprecated in OpenSSL 3 but still
+ * provided, so we ask for it explicitly.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 
@@ -22,6 +23,7 @@
 #include <openssl/md5.h>
 
 #include "ecfs_cipher.h"
+#include "ecfs_md5x.h"
 #include "crypto_backend/ecfs_cb.h"
 
 /*
@@ -151,6 +153,30 @@ int ecfs_cipher_extent_iv(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t 
 	return rc;
 }
 
+int ecfs_cipher_extent_ivs(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t first,
+			   size_t n, uint8_t (*ivs)[ECFS_CIPHER_IV_BYTES])
+{
+	uint8_t src[ECFS_MD5X_LANES][ECFS_MD5X_IN_BYTES];
+	uint8_t out[ECFS_MD5X_LANES][ECFS_MD5X_OUT_BYTES];
+	size_t done, i, k;
+
+	if (!root_iv || (n && !ivs))
+		return -EINVAL;
+	if (n && n - 1 > UINT64_MAX - first)
+		return -EOVERFLOW;
+	for (done = 0; done < n; done += k) {
+		k = n - done < ECFS_MD5X_LANES ? n - done : ECFS_MD5X_LANES;
+		/* Unused lanes of the last group repeat a valid input. */
+		for (i = 0; i < ECFS_MD5X_LANES; i++)
+			extent_iv_input(root_iv, first + done + (i < k ? i : 0), src[i]);
+		ecfs_md5x_32(src, out);
+		memcpy(ivs[done], out, k * ECFS_CIPHER_IV_BYTES);
+	}
+	OPENSSL_cleanse(src, sizeof(src));
+	OPENSSL_cleanse(out, sizeof(out));
+	return 0;
+}
+
 struct ecfs_extent_ctx {
 	const struct ecfs_cipher *cipher;
 	const struct ecfs_cb_ops *be;
@@ -228,8 +254,7 @@ int ecfs_extent_decrypt_run(struct ecfs_extent_ctx *ctx, uint64_t first, size_t 
 			    const uint8_t *in, uint8_t *out)
 {
 	uint8_t saved[EXTENT_RUN_BATCH][ECFS_CIPHER_MAX_BLOCK];
-	uint8_t src[2 * ECFS_CIPHER_IV_BYTES];
-	uint8_t iv[ECFS_CIPHER_IV_BYTES];
+	uint8_t ivs[EXTENT_RUN_BATCH][ECFS_CIPHER_IV_BYTES];
 	size_t bs, done, i, j, k;
 	int rc = 0;
 
@@ -251,20 +276,19 @@ int ecfs_extent_decrypt_run(struct ecfs_extent_ctx *ctx, uint64_t first, size_t 
 		 * before an in-place pass overwrites it. */
 		for (i = 1; i < k; i++)
 			memcpy(saved[i], bin + i * ECFS_EXTENT_SIZE - bs, bs);
-		extent_iv_input(ctx->root_iv, first + done, src);
-		MD5(src, sizeof(src), iv);
-		rc = ctx->be->run(ctx->dec, iv, bin, bout, k * ECFS_EXTENT_SIZE);
+		rc = ecfs_cipher_extent_ivs(ctx->root_iv, first + done, k, ivs);
+		if (rc)
+			break;
+		/* An 8-byte-block cipher uses the first 8 IV bytes. */
+		rc = ctx->be->run(ctx->dec, ivs[0], bin, bout, k * ECFS_EXTENT_SIZE);
 		for (i = 1; i < k && !rc; i++) {
 			uint8_t *p = bout + i * ECFS_EXTENT_SIZE;
 
-			extent_iv_input(ctx->root_iv, first + done + i, src);
-			MD5(src, sizeof(src), iv);
 			for (j = 0; j < bs; j++)
-				p[j] ^= saved[i][j] ^ iv[j];
+				p[j] ^= saved[i][j] ^ ivs[i][j];
 		}
 	}
-	OPENSSL_cleanse(src, sizeof(src));
-	OPENSSL_cleanse(iv, sizeof(iv));
+	OPENSSL_cleanse(ivs, sizeof(ivs));
 	return rc;
 }
 

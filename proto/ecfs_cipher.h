@@ -55,6 +55,9 @@ int ecfs_cipher_root_iv(const uint8_t *fek, size_t key_size,
 			uint8_t root_iv[ECFS_CIPHER_IV_BYTES]);
 int ecfs_cipher_extent_iv(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t extent,
 			  uint8_t iv[ECFS_CIPHER_IV_BYTES]);
+/* The IVs of @n consecutive extents from @first, computed several at once. */
+int ecfs_cipher_extent_ivs(const uint8_t root_iv[ECFS_CIPHER_IV_BYTES], uint64_t first,
+			   size_t n, uint8_t (*ivs)[ECFS_CIPHER_IV_BYTES]);
 
 /*
  * Per-file context: cipher keyed with the FEK plus the root IV.  One context

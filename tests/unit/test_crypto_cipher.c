@@ -28,6 +28,7 @@
 #include <botan/ffi.h>
 
 #include "ecfs_cipher.h"
+#include "ecfs_md5x.h"
 
 static size_t unhex(const char *hex, uint8_t *out, size_t max)
 {
@@ -383,7 +384,8 @@ static void test_extent_run(void **state)
 		const struct ecfs_cipher *other = ecfs_cipher_by_id((id + 1) % ECFS_CID_COUNT);
 		struct ecfs_extent_ctx *ctx = NULL, *ref = NULL;
 		size_t ks = c->min_key, i;
-		uint64_t first = 1000 + id;
+		/* 9970 + id: the digit count changes inside the run. */
+		uint64_t first = 9970 + id;
 		uint8_t fek[64], fek2[64];
 
 		fill(fek, ks, id + 40);
@@ -431,6 +433,69 @@ static void test_extent_run(void **state)
 		assert_int_equal(ecfs_extent_decrypt_run(ctx, first, 1, enc + 0, dec), 0);
 		ecfs_extent_ctx_free(ctx);
 	}
+}
+
+/*
+ * The sixteen-lane MD5 against Botan's, lane by lane, with every lane
+ * different (a lane mix-up or a wrong padding word shows at once).
+ */
+static void test_md5x(void **state)
+{
+	uint8_t in[ECFS_MD5X_LANES][ECFS_MD5X_IN_BYTES];
+	uint8_t out[ECFS_MD5X_LANES][ECFS_MD5X_OUT_BYTES], want[16];
+	unsigned int round, l;
+
+	(void)state;
+	for (round = 0; round < 64; round++) {
+		for (l = 0; l < ECFS_MD5X_LANES; l++)
+			fill(in[l], sizeof(in[l]), round * ECFS_MD5X_LANES + l);
+		if (round == 0)
+			memset(in[3], 0, sizeof(in[3]));
+		if (round == 1)
+			memset(in[5], 0xff, sizeof(in[5]));
+		ecfs_md5x_32(in, out);
+		for (l = 0; l < ECFS_MD5X_LANES; l++) {
+			botan_md5(in[l], sizeof(in[l]), want);
+			assert_memory_equal(out[l], want, sizeof(want));
+		}
+	}
+}
+
+/*
+ * Many IVs at once equal one at a time: around the digit-count changes,
+ * at the 15-digit cut, for counts that are not a multiple of the lanes;
+ * a run that would pass UINT64_MAX is refused.
+ */
+static void test_extent_ivs(void **state)
+{
+	static const uint64_t firsts[] = {
+		0, 1, 5, 90, 990, 9990, 99999990ull, 999999999999990ull,
+		9999999999999990ull, UINT64_MAX - 40,
+	};
+	static const size_t counts[] = { 1, 15, 16, 17, 33, 41 };
+	uint8_t root[16], fek[16], ivs[41][16], one[16];
+	size_t f, c, i;
+
+	(void)state;
+	fill(fek, sizeof(fek), 77);
+	assert_int_equal(ecfs_cipher_root_iv(fek, sizeof(fek), root), 0);
+	for (f = 0; f < sizeof(firsts) / sizeof(firsts[0]); f++) {
+		for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+			memset(ivs, 0, sizeof(ivs));
+			assert_int_equal(ecfs_cipher_extent_ivs(root, firsts[f], counts[c], ivs), 0);
+			for (i = 0; i < counts[c]; i++) {
+				assert_int_equal(ecfs_cipher_extent_iv(root, firsts[f] + i, one), 0);
+				assert_memory_equal(ivs[i], one, sizeof(one));
+			}
+			/* Nothing written past the count. */
+			for (i = counts[c]; i < 41; i++)
+				assert_memory_equal(ivs[i], (uint8_t[16]){ 0 }, 16);
+		}
+	}
+	assert_int_equal(ecfs_cipher_extent_ivs(root, UINT64_MAX, 1, ivs), 0);
+	assert_int_equal(ecfs_cipher_extent_ivs(root, UINT64_MAX, 2, ivs), -EOVERFLOW);
+	assert_int_equal(ecfs_cipher_extent_ivs(root, 0, 0, NULL), 0);
+	assert_int_equal(ecfs_cipher_extent_ivs(NULL, 0, 1, ivs), -EINVAL);
 }
 
 /* CBC chaining checked against ECB of (P_i ^ C_i-1), block by block. */
@@ -522,6 +587,8 @@ int main(void)
 		cmocka_unit_test(test_kat),
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_iv),
+		cmocka_unit_test(test_md5x),
+		cmocka_unit_test(test_extent_ivs),
 		cmocka_unit_test(test_cbc_chaining),
 		cmocka_unit_test(test_extent_roundtrip),
 		cmocka_unit_test(test_extent_run),
