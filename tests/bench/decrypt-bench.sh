@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # decrypt-bench.sh [BUILDDIR]: throughput of ecryptfs-decrypt, printed next
-# to the single-core AES-128-CBC decryption limit of this machine as
-# `openssl speed -evp aes-128-cbc -decrypt` reports it, and the scaling of
-# --jobs on a tree of many files.  Prints figures; it is not a pass/fail
-# test and is not part of make check.
+# to the single-core AES-128-CBC decryption rate of this machine as
+# `openssl speed -evp aes-128-cbc -decrypt` reports it (per user-CPU
+# second, its default), and the scaling of --jobs on a tree of many files.
+# Prints figures; it is not a pass/fail test and is not part of make check.
 #
 # The lower files are made on the host by tests/bench/ecfs-mklower (built
 # by `make`), which lays them out with libecfs exactly as the kernel does
@@ -14,9 +14,16 @@
 # $BENCH_DIR (default /dev/shm, else $TMPDIR or /tmp) so that the disk does
 # not set the pace; the input is read once first to be in the page cache.
 #
+# CPU time comes from perf stat when it is installed (task-clock is exact;
+# its user/sys split, like GNU time's, is sampled at the kernel's tick),
+# else from GNU time (10 ms steps).  Every figure is given as best and
+# worst of BENCH_RUNS runs, with the load average before and after: on a
+# shared machine the wall times say more about the neighbours than about
+# us, CPU times much less so.
+#
 # Environment: BENCH_MB (size of the big file, default 512), BENCH_FILES
 # and BENCH_FILE_KB (the tree, default 1024 files of 256 KiB), BENCH_RUNS
-# (best of N, default 3), BENCH_JOBS (the parallel run, default 2).
+# (default 3), BENCH_JOBS (the parallel run, default 2).
 
 set -eu
 
@@ -40,6 +47,13 @@ if [ -x "$bindir/.libs/ecryptfs-decrypt" ] && [ -d "$bindir/proto/.libs" ]; then
 	export LD_LIBRARY_PATH
 fi
 command -v openssl >/dev/null || { echo "openssl(1) is needed" >&2; exit 2; }
+use_perf=""
+if command -v perf >/dev/null && perf stat -x, -e task-clock true >/dev/null 2>&1; then
+	use_perf=1
+elif [ ! -x /usr/bin/time ]; then
+	echo "perf or GNU time (/usr/bin/time) is needed for CPU times" >&2
+	exit 2
+fi
 
 if [ -z "${BENCH_DIR:-}" ]; then
 	if [ -d /dev/shm ] && [ -w /dev/shm ]; then BENCH_DIR=/dev/shm; else BENCH_DIR=${TMPDIR:-/tmp}; fi
@@ -48,100 +62,127 @@ work=$(mktemp -d "$BENCH_DIR/decrypt-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 now() { date +%s.%N; }
-# best_of CMD...: the shortest and the longest wall time of $runs runs, in
-# seconds (the machine may be shared: the spread says how much).
-best_of() {
-	best="" worst=""
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# measure OUT CMD...: run CMD (stdout dropped) after removing OUT; prints
+# "wall cpu user sys" in seconds (cpu: all CPU time of the process).
+measure() {
+	out=$1
+	shift
+	rm -rf "$out"
+	t0=$(now)
+	if [ -n "$use_perf" ]; then
+		perf stat -x, -o "$work/stat" -e task-clock,user_time,system_time "$@" > /dev/null
+	else
+		/usr/bin/time -o "$work/stat" -f '%U %S' "$@" > /dev/null
+	fi
+	t1=$(now)
+	if [ -n "$use_perf" ]; then
+		awk -F, -v a="$t0" -v b="$t1" '
+			$3 ~ /^task-clock/ { c = $1 / 1e3 }
+			$3 == "user_time" { u = $1 / 1e9 }
+			$3 == "system_time" { s = $1 / 1e9 }
+			END { printf "%.4f %.4f %.4f %.4f\n", b - a, c, u, s }' "$work/stat"
+	else
+		tail -1 "$work/stat" | awk -v a="$t0" -v b="$t1" \
+			'{ printf "%.4f %.4f %.4f %.4f\n", b - a, $1 + $2, $1, $2 }'
+	fi
+}
+
+# repeat OUT CMD...: $runs lines of measure.
+repeat() {
 	i=0
 	while [ $i -lt "$runs" ]; do
-		rm -rf "$work/out"
-		t0=$(now)
-		"$@" > /dev/null
-		t1=$(now)
-		best=$(awk -v a="$t0" -v b="$t1" -v best="$best" \
-			'BEGIN { d = b - a; if (best == "" || d < best) best = d; printf "%.4f", best }')
-		worst=$(awk -v a="$t0" -v b="$t1" -v w="$worst" \
-			'BEGIN { d = b - a; if (w == "" || d > w) w = d; printf "%.4f", w }')
+		measure "$@"
 		i=$((i + 1))
 	done
-	echo "$best $worst"
+}
+
+# spread FIELD BYTES: "best worst" rate in MB/s over the lines on stdin,
+# from column FIELD (1 wall, 2 cpu, 3 user, 4 sys), less $fixed seconds.
+spread() {
+	awk -v f="$1" -v b="$2" -v fx="${fixed:-0}" '
+	{ t = $f - fx; if (t <= 0) next; r = b / t / 1e6
+	  if (n == 0 || r > hi) hi = r; if (n == 0 || r < lo) lo = r; n++ }
+	END { if (n) printf "%.0f %.0f\n", hi, lo; else print "- -" }'
 }
 
 printf 'bench\n' > "$work/pass"
 echo "== machine: $(nproc) CPUs, $(uname -m), $(openssl version)"
 grep -m1 'model name' /proc/cpuinfo 2>/dev/null || true
+echo "== load average at the start: $(load) (a shared machine shows it here)"
 
-# --- one big AES-128 file ---------------------------------------------------
+# --- openssl's own rate ------------------------------------------------------
+# The last line: cipher name, then kB/s (1000 bytes) for 16 .. 16384-byte
+# blocks, per user-CPU second.
+i=0
+: > "$work/ossl"
+while [ $i -lt "$runs" ]; do
+	openssl speed -evp aes-128-cbc -decrypt -seconds 1 2> /dev/null |
+		grep -i '^aes-128-cbc' | tail -1 |
+		awk '{ v = $NF; sub("k", "", v); printf "%.0f\n", v * 1000 / 1e6 }' >> "$work/ossl"
+	i=$((i + 1))
+done
+ossl_best=$(sort -n "$work/ossl" | tail -1)
+ossl_worst=$(sort -n "$work/ossl" | head -1)
+# Ratios use openssl's best run: the harder bar.
+ossl=$ossl_best
+
+# --- one big AES-128 file ----------------------------------------------------
 echo "== making a ${mb} MiB AES-128 lower file with ecfs-mklower"
 mkdir "$work/lower"
 head -c $((mb * 1048576)) /dev/urandom > "$work/plain"
 "$mklower" --passphrase-file "$work/pass" --cipher aes --key-bytes 16 \
 	"$work/plain" "$work/lower/big"
-cat "$work/lower/big" > /dev/null
-secs=$(best_of "$dec" --passphrase-file "$work/pass" "$work/lower/big" "$work/out" | cut -d' ' -f1)
 "$dec" --passphrase-file "$work/pass" "$work/lower/big" "$work/out" > /dev/null
 cmp -s "$work/plain" "$work/out" || { echo "decrypted output differs!" >&2; exit 1; }
-bytes=$((mb * 1048576))
-dec_mbs=$(awk -v b=$bytes -v s="$secs" 'BEGIN { printf "%.0f", b / s / 1e6 }')
-# CPU time of $runs runs (user: crypto and copies in our code, plus the
-# fixed cost of the passphrase's key derivation; sys: the kernel's
-# page-cache copies), when GNU time is there.
-cpu=""
-if [ -x /usr/bin/time ]; then
-	i=0
-	while [ $i -lt "$runs" ]; do
-		rm -f "$work/out"
-		cpu="$cpu$(/usr/bin/time -f '%U %S' "$dec" --passphrase-file "$work/pass" \
-			"$work/lower/big" "$work/out" 2>&1 > /dev/null | tail -1)
-"
-		i=$((i + 1))
-	done
-fi
+rm -f "$work/plain" "$work/out"
+# The fixed cost of a run: start-up and the passphrase's key derivation
+# (65536 SHA-512 rounds), measured on a one-extent file.
+head -c 4096 /dev/urandom > "$work/tinyplain"
+"$mklower" --passphrase-file "$work/pass" "$work/tinyplain" "$work/lower/tiny"
+cat "$work/lower/big" > /dev/null
+echo "== load before the big-file runs: $(load)"
+repeat "$work/out" "$dec" --passphrase-file "$work/pass" "$work/lower/tiny" "$work/out" \
+	> "$work/tiny.runs"
+repeat "$work/out" "$dec" --passphrase-file "$work/pass" "$work/lower/big" "$work/out" \
+	> "$work/big.runs"
+echo "== load after: $(load)"
 # The I/O ceiling: copying the lower file to the same place, no crypto.
+repeat "$work/out" dd if="$work/lower/big" of="$work/out" bs=1M status=none > "$work/dd.runs"
 rm -f "$work/out"
-csecs=$(best_of dd if="$work/lower/big" of="$work/out" bs=256K status=none | cut -d' ' -f1)
-copy_mbs=$(awk -v b=$bytes -v s="$csecs" 'BEGIN { printf "%.0f", b / s / 1e6 }')
-
-echo "== openssl speed -evp aes-128-cbc -decrypt (single core)"
-openssl speed -evp aes-128-cbc -decrypt -seconds 2 2> /dev/null > "$work/speed"
-# The last line: cipher name, then kB/s (1000 bytes) for 16 .. 16384-byte blocks.
-line=$(grep -i '^aes-128-cbc' "$work/speed" | tail -1)
-ossl16k=$(echo "$line" | awk '{ v = $NF; sub("k", "", v); printf "%.0f", v * 1000 / 1e6 }')
-ossl8k=$(echo "$line" | awk '{ v = $(NF-1); sub("k", "", v); printf "%.0f", v * 1000 / 1e6 }')
+bytes=$((mb * 1048576))
+fixed=$(sort -n -k2 "$work/tiny.runs" | head -1 | cut -d' ' -f2)
 
 echo
-printf '%-52s %8s MB/s\n' "ecryptfs-decrypt, ${mb} MiB AES-128 file, 1 job:" "$dec_mbs"
-printf '%-52s %8s MB/s\n' "openssl aes-128-cbc decrypt, 16 KiB blocks, 1 core:" "$ossl16k"
-printf '%-52s %8s MB/s\n' "openssl aes-128-cbc decrypt,  8 KiB blocks, 1 core:" "$ossl8k"
-awk -v a="$dec_mbs" -v b="$ossl16k" \
-	'BEGIN { printf "%-52s %8.0f %%\n", "ecryptfs-decrypt / openssl (16 KiB):", 100 * a / b }'
-printf '%-52s %8s MB/s\n' "I/O ceiling: dd copy of the lower file, same dirs:" "$copy_mbs"
-if [ -n "$cpu" ]; then
-	# Best, worst of the runs; GNU time counts in 10 ms steps.
-	printf '%s' "$cpu" | awk -v b=$bytes -v o="$ossl16k" '
-	NF == 2 {
-		u = $1 + 0; t = $1 + $2
-		if (n == 0 || u < umin) umin = u; if (u > umax) umax = u
-		if (n == 0 || t < tmin) tmin = t; if (t > tmax) tmax = t
-		runs = runs sprintf(" %.2f+%.2f", $1, $2); n++
-	}
-	END {
-		if (!n || umin <= 0) exit
-		printf "%-52s %8.0f MB/s (%.0f %% of openssl; worst run %.0f %%)\n", \
-			"ecryptfs-decrypt per user-CPU second:", b / umin / 1e6, \
-			100 * b / umin / 1e6 / o, 100 * b / umax / 1e6 / o
-		printf "%-52s %8.0f MB/s (%.0f %% of openssl; worst run %.0f %%)\n", \
-			"ecryptfs-decrypt per user+sys CPU second:", b / tmin / 1e6, \
-			100 * b / tmin / 1e6 / o, 100 * b / tmax / 1e6 / o
-		printf "%-52s %s\n", "CPU seconds (user+sys) of each run:", runs }'
-fi
-echo "   (wall time of the whole run, best of $runs: key derivation, reading,"
-echo "    per-extent MD5 IVs, writing and fsync of the output included)"
+echo "Figures are best / worst of $runs runs, in MB/s (10^6 bytes)."
+printf '%-58s %6s / %-6s\n' "openssl aes-128-cbc decrypt, 16 KiB blocks, per user-CPU s:" \
+	"$ossl_best" "$ossl_worst"
+row() {	# row LABEL "best worst" [plain]: with the share of openssl's rate unless plain
+	# shellcheck disable=SC2086 # "best worst": two words on purpose
+	set -- "$1" $2 "${3:-}"
+	awk -v l="$1" -v h="$2" -v lo="$3" -v o="$ossl" -v plain="$4" 'BEGIN {
+		if (h == "-") { printf "%-58s      -\n", l; exit }
+		printf "%-58s %6.0f / %-6.0f", l, h, lo
+		if (plain == "") printf " (%3.0f %% / %3.0f %% of openssl)", 100 * h / o, 100 * lo / o
+		printf "\n" }'
+}
+row "ecryptfs-decrypt ${mb} MiB, wall time, 1 job:" "$(fixed=0 spread 1 $bytes < "$work/big.runs")" plain
+row "ecryptfs-decrypt per user-CPU second:" "$(fixed=0 spread 3 $bytes < "$work/big.runs")"
+row "ecryptfs-decrypt per CPU second (user+sys):" "$(fixed=0 spread 2 $bytes < "$work/big.runs")"
+row "  the same less the fixed cost of a run (below):" "$(spread 2 $bytes < "$work/big.runs")"
+row "I/O ceiling: dd copy of the lower file, per CPU second:" \
+	"$(fixed=0 spread 2 $bytes < "$work/dd.runs")"
+printf '%-58s %s s\n' "fixed cost of a run (start, key derivation), CPU:" \
+	"$(awk '{ printf "%s%.3f", (NR > 1 ? ", " : ""), $2 }' "$work/tiny.runs")"
+echo "CPU seconds of each ${mb} MiB run (all = user + sys; the split is sampled):"
+awk '{ printf "   wall %.3f s, CPU %.3f s (user %.3f, sys %.3f)\n", $1, $2, $3, $4 }' \
+	"$work/big.runs"
 
 # --- a tree of many files ------------------------------------------------------
 echo
 echo "== making a tree of $nfiles files of $filekb KiB"
-rm -f "$work/lower/big" "$work/plain" "$work/out"
+rm -f "$work/lower/big" "$work/lower/tiny"
 head -c $((filekb * 1024)) /dev/urandom > "$work/small"
 mkdir "$work/tree"
 i=0
@@ -152,15 +193,28 @@ while [ $i -lt "$nfiles" ]; do
 done
 "$mklower" --passphrase-file "$work/pass" "$work/small" "$@"
 cat "$work"/tree/* > /dev/null
-echo "== load before the tree runs: $(cat /proc/loadavg)"
-t1=$(best_of "$dec" --passphrase-file "$work/pass" --jobs 1 "$work/tree" "$work/out")
-tn=$(best_of "$dec" --passphrase-file "$work/pass" --jobs "$jobs" "$work/tree" "$work/out")
 tbytes=$((nfiles * filekb * 1024))
-echo "== load after: $(cat /proc/loadavg)"
-awk -v b=$tbytes -v t1="$t1" -v tn="$tn" -v j="$jobs" 'BEGIN {
-	split(t1, a, " "); split(tn, c, " ")
-	printf "%-52s %8.0f MB/s (%.3f s, worst %.3f s)\n", "tree, --jobs 1:", b / a[1] / 1e6, a[1], a[2]
-	printf "%-52s %8.0f MB/s (%.3f s, worst %.3f s)\n", "tree, --jobs " j ":", b / c[1] / 1e6, c[1], c[2]
-	printf "%-52s %8.2f x (best/best; worst/worst %.2f x; ideal %d)\n", \
-		"scaling --jobs " j " / --jobs 1:", a[1] / c[1], a[2] / c[2], j
-}'
+echo "== load before the tree runs: $(load)"
+# Interleaved, so that a change of load hits both job counts alike.
+i=0
+: > "$work/t1.runs"
+: > "$work/tn.runs"
+while [ $i -lt "$runs" ]; do
+	measure "$work/out" "$dec" --passphrase-file "$work/pass" --jobs 1 "$work/tree" \
+		"$work/out" >> "$work/t1.runs"
+	measure "$work/out" "$dec" --passphrase-file "$work/pass" --jobs "$jobs" "$work/tree" \
+		"$work/out" >> "$work/tn.runs"
+	i=$((i + 1))
+done
+echo "== load after: $(load)"
+fixed=0
+row "tree, --jobs 1, wall time:" "$(spread 1 $tbytes < "$work/t1.runs")" plain
+row "tree, --jobs $jobs, wall time:" "$(spread 1 $tbytes < "$work/tn.runs")" plain
+paste -d' ' "$work/t1.runs" "$work/tn.runs" | awk -v j="$jobs" '
+	{ s = $1 / $5; r = r sprintf("%s%.2f", NR > 1 ? ", " : "", s)
+	  if (NR == 1 || s > hi) hi = s; if (NR == 1 || s < lo) lo = s
+	  c1 += $2; cn += $6 }
+	END { printf "%-58s %.2f / %.2f x (ideal %d; run by run: %s)\n", \
+		"scaling, wall --jobs 1 / --jobs " j ":", hi, lo, j, r
+	      printf "%-58s %.3f s / %.3f s (same work: should be close)\n", \
+		"CPU per tree run, --jobs 1 / --jobs " j " (mean):", c1 / NR, cn / NR }'
