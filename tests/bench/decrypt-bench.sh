@@ -153,6 +153,7 @@ repeat "$work/out" dd if="$work/lower/big" of="$work/out" bs=1M status=none > "$
 rm -f "$work/out"
 bytes=$((mb * 1048576))
 fixed=$(sort -n -k2 "$work/tiny.runs" | head -1 | cut -d' ' -f2)
+fixed_cost=$fixed
 
 echo
 echo "Figures are best / worst of $runs runs, in MB/s (10^6 bytes)."
@@ -210,11 +211,16 @@ echo "== load after: $(load)"
 fixed=0
 row "tree, --jobs 1, wall time:" "$(spread 1 $tbytes < "$work/t1.runs")" plain
 row "tree, --jobs $jobs, wall time:" "$(spread 1 $tbytes < "$work/tn.runs")" plain
-paste -d' ' "$work/t1.runs" "$work/tn.runs" | awk -v j="$jobs" '
+paste -d' ' "$work/t1.runs" "$work/tn.runs" | awk -v j="$jobs" -v f="$fixed_cost" '
 	{ s = $1 / $5; r = r sprintf("%s%.2f", NR > 1 ? ", " : "", s)
 	  if (NR == 1 || s > hi) hi = s; if (NR == 1 || s < lo) lo = s
 	  c1 += $2; cn += $6 }
 	END { printf "%-58s %.2f / %.2f x (ideal %d; run by run: %s)\n", \
 		"scaling, wall --jobs 1 / --jobs " j ":", hi, lo, j, r
 	      printf "%-58s %.3f s / %.3f s (same work: should be close)\n", \
-		"CPU per tree run, --jobs 1 / --jobs " j " (mean):", c1 / NR, cn / NR }'
+		"CPU per tree run, --jobs 1 / --jobs " j " (mean):", c1 / NR, cn / NR
+	      # Amdahl: the fixed cost of a run (start-up, key derivation) is
+	      # serial; the rest spreads over the jobs on idle cores.
+	      t = c1 / NR
+	      if (t > f) printf "%-58s %.2f x\n", \
+		"bound on " j " idle cores, from CPU times and fixed cost:", t / (f + (t - f) / j) }'
