@@ -55,9 +55,11 @@ priv_setup_guest() {
 # password (replacing one left by an earlier case); "empty" leaves the home
 # without /etc/skel's files, as adduser has it when it calls setup -b.
 priv_useradd() {
-	# A failed earlier case may have left this user's processes running.
-	pkill -KILL -u "$1" 2>/dev/null && sleep 1
-	userdel -f "$1" 2>/dev/null || true
+	if getent passwd "$1" > /dev/null; then
+		# A failed earlier case may have left this user's processes running.
+		pkill -KILL -u "$1" 2>/dev/null && sleep 1
+		userdel -f "$1" 2>/dev/null || true
+	fi
 	rm -rf "/home/${1:?}" "/home/.ecryptfs/${1:?}"
 	useradd -m -G ecryptfs -s /bin/bash "$1"
 	[ "${3:-}" = empty ] && find "/home/$1" -mindepth 1 -delete
@@ -75,6 +77,33 @@ priv_as() {
 # Number of keys in USER's user keyring.
 priv_nkeys() {
 	priv_as "$1" keyctl rlist @u 2>/dev/null | wc -w
+}
+
+# priv_keys USER PASSWORD: USER's mount keys (FEKEK and FNEK) into USER's
+# keyring from ~/.ecryptfs/wrapped-passphrase. The first call unwraps and
+# derives them (three 65536-round KDFs, seconds under TCG) and keeps their
+# payloads and permissions in the case's directory; later calls put the same
+# keys back from there. Should a key not be readable, every call unwraps.
+priv_keys() {
+	local home d id perm desc
+	if [ -s "keys.$1" ]; then
+		while read -r perm desc; do
+			id=$(priv_as "$1" keyctl padd user "$desc" @u < "keys.$1.$desc")
+			priv_as "$1" keyctl setperm "$id" "0x$perm"
+		done < "keys.$1"
+		return 0
+	fi
+	home=$(getent passwd "$1" | cut -d: -f6)
+	printf '%s\n' "$2" | priv_as "$1" ecryptfs-insert-wrapped-passphrase-into-keyring \
+		"$home/.ecryptfs/wrapped-passphrase" - >/dev/null
+	for id in $(priv_as "$1" keyctl rlist @u); do
+		d=$(priv_as "$1" keyctl rdescribe "$id")	# type;uid;gid;perm;description
+		if [ "${d%%;*}" != user ] || ! priv_as "$1" keyctl pipe "$id" > "keys.$1.${d##*;}"; then
+			rm -f "keys.$1"
+			return 0
+		fi
+		printf '%s %s\n' "$(echo "$d" | cut -d';' -f4)" "${d##*;}" >> "keys.$1"
+	done
 }
 
 priv_nmounts() {

@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=upstream
+# rig: kernels=6.1,6.12 modules=ours
 # key=pkcs11-helper with a SoftHSM2 token (tests/data/keymod/make-softhsm-token)
 # and root's ecryptfsd: mount, write (tag 1 packet), remount, read; the PIN
 # from passwd_file= reaches the daemon over its socket and is in no keyring
@@ -23,7 +23,8 @@ T=$RIG_WORK/hsm
 # A PIN long and odd enough that finding it in a payload is not chance
 # (a 4-digit PIN turns up in the hex dump of a random signature ~2 % of runs).
 pin=ecfs-pin-5813
-"$RIG_SRC/tests/data/keymod/make-softhsm-token" "$T" ecryptfs-test "$pin"
+# Fixed test keys: generating RSA keys costs seconds under TCG.
+"$RIG_SRC/tests/data/keymod/make-softhsm-token" "$T" ecryptfs-test "$pin" "$RIG_SRC/tests/data/keymod/rsa2048.pem"
 export SOFTHSM2_CONF=$T/softhsm2.conf
 cp "$T/pkcs11.conf" /root/.ecryptfsrc.pkcs11
 id=$("$helper" --list | head -n1 | cut -f1)
@@ -105,7 +106,7 @@ rig_stop_daemon
 start_daemon P11BAD_AT=login P11BAD_MODE=crash
 dpid=$(cat /run/ecryptfsd.pid)
 mount -t tmpfs tmpfs lo
-ecryptfs-generate-key openssl --keyfile "$RIG_WORK/key.pem" --bits 2048 > /dev/null
+install -m 600 "$RIG_SRC/tests/data/keymod/rsa2048-other.pem" "$RIG_WORK/key.pem"
 mount -t ecryptfs lo uo -o "key=openssl:keyfile=$RIG_WORK/key.pem,$opts" </dev/null > /dev/null
 echo "openssl side" > uo/o1
 if mount -t ecryptfs lower upper -o "$(p11key pin),$opts" </dev/null > mout 2>&1; then

@@ -1,7 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours
-# (CI: our module; the attacks are on the setuid helper, and the module's
-# share, ecryptfs_check_dev_ruid, is ours to keep right. Any case runs on
-# the other module with tests/vm/run -m upstream private-attacks.)
+# rig: kernels=6.1,6.12 modules=upstream,ours
 # Attacks on the setuid mount.ecryptfs_private (the classes of
 # CVE-2011-1831..1837, CVE-2012-3409, CVE-2016-1572): each is refused with a
 # reason and leaves nothing mounted. Then ecryptfs-recover-private on a copy
@@ -20,10 +17,7 @@ printf '%s\n' "$pw" | ecryptfs-setup-private -u alice -l - > setup.log 2>&1 ||
 	{ cat setup.log; rig_fail "ecryptfs-setup-private failed"; }
 
 # Every attack runs as alice with her keys in her keyring.
-keys() {
-	printf '%s\n' "$pw" | priv_as alice ecryptfs-insert-wrapped-passphrase-into-keyring \
-		"$h/.ecryptfs/wrapped-passphrase" - >/dev/null
-}
+keys() { priv_keys alice "$pw"; }
 # refused WHY CMD...: CMD fails, says WHY, and nothing is mounted.
 refused() {
 	local why=$1

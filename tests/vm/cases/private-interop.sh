@@ -1,6 +1,4 @@
-# rig: kernels=6.1,6.12 modules=upstream
-# (CI: upstream's module, the one Debian's tools were written against;
-# private-login runs on both, private-attacks and -migrate on ours.)
+# rig: kernels=6.1,6.12 modules=upstream,ours
 # Interop with Debian's ecryptfs-utils 111, both ways: a ~/Private set up
 # by Debian's ecryptfs-setup-private is mounted at login by our PAM module
 # and helper, and ours by Debian's; the same for whole-home (-b) setups
@@ -56,10 +54,7 @@ rig_log "Debian's ~/Private setup: ours logs in; Debian's too"
 
 # The helpers unmount each other's mounts: ours shows upstream's source
 # string, so Debian's finds its exact source/mount point/signature line.
-bob_keys() {
-	printf '%s\n' "$pw" | priv_as bob ecryptfs-insert-wrapped-passphrase-into-keyring \
-		/home/bob/.ecryptfs/wrapped-passphrase - >/dev/null
-}
+bob_keys() { priv_keys bob "$pw"; }
 bob_keys
 priv_as bob /usr/sbin/mount.ecryptfs_private
 rig_expect_eq "source of our helper's mount" /home/bob/.Private \

@@ -1,6 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours
-# (CI: our module; private-login runs on both modules, private-interop on
-# upstream's, to keep the suite inside its time budget.)
+# rig: kernels=6.1,6.12 modules=upstream,ours
 # ecryptfs-migrate-home on populated homes, both ways: a home migrated by
 # ours is mounted at login by Debian's PAM module and helper, one migrated
 # by Debian's by ours (tree and contents verified); a failed migration puts

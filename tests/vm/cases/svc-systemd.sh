@@ -6,7 +6,9 @@
 # root:ecryptfs 0660 by our udev rule (the rig does not fix it up in this
 # boot); `systemctl enable --now ecryptfsd` serves a key=openssl mount under
 # the unit's sandbox; `systemctl stop` ends it cleanly (exit 0, pid file
-# gone); a restart serves again and reads the file back; the user unit,
+# gone); a restart serves again and reads the file back; key=tspi through
+# tcsd on localhost:30003 works under the unit's address filter, which
+# stops any other address (PrivateNetwork= made tcsd unreachable); the user unit,
 # started by a user's own systemd manager, serves that user's requests.
 . "$RIG_SRC/tests/vm/lib.sh"
 [ "$(cat /proc/1/comm)" = systemd ] || rig_fail "PID 1 is $(cat /proc/1/comm), not systemd"
@@ -17,7 +19,9 @@ svc_prop() { systemctl show -P "$1" ecryptfsd.service; }
 # 1. sysusers and udev, from our files only.
 getent group ecryptfs >/dev/null || rig_fail "systemd-sysusers did not create group ecryptfs"
 [ -f /usr/lib/udev/rules.d/60-ecryptfs.rules ] || rig_fail "our udev rule is not installed"
-rig_load_ecryptfs
+# A seal or unseal through tcsd (section 4) may take more than the
+# default 3 s under TCG.
+rig_reload_ecryptfs ecryptfs_message_wait_timeout=30
 udevadm settle -t 30
 rig_expect_eq "/dev/ecryptfs owner, group and mode set by udev" "root ecryptfs 660" \
 	"$(stat -c '%U %G %a' /dev/ecryptfs)"
@@ -55,10 +59,77 @@ mount -t ecryptfs lower upper -o "key=openssl:keyfile=$RIG_WORK/key.pem,$opts" <
 cmp plain upper/f || rig_fail "file read back through the restarted service differs"
 umount upper
 systemctl stop ecryptfsd.service
-systemctl disable -q ecryptfsd.service
 keyctl clear @u
 
-# 4. The user unit, under a user's own systemd manager.
+# 4. TPM users: the unit's daemon seals and unseals through tcsd on
+# localhost:30003 (key=tspi), and reaches no address off the loopback.
+# swtpm + tcsd as in tpm-swtpm (private-dir-and-tokens.md §5).
+ip link set lo up
+S=$RIG_WORK/tpm
+mkdir -p "$S/state" "$S/tcsd"
+chown tss:tss "$S/tcsd"
+swtpm_setup --tpmstate "$S/state" --createek --runas root > tpm.log 2>&1 ||
+	{ cat tpm.log; rig_fail "swtpm_setup failed"; }
+swtpm socket --tpmstate dir="$S/state" --server type=tcp,port=2321,bindaddr=127.0.0.1 \
+	--ctrl type=tcp,port=2322,bindaddr=127.0.0.1 --flags not-need-init >> tpm.log 2>&1 &
+swtpm_pid=$!
+for _ in $(seq 50); do swtpm_bios --tcp 127.0.0.1:2321 -c -cs >> tpm.log 2>&1 && break; sleep 0.2; done
+printf 'port = 30003\nsystem_ps_file = %s/tcsd/system.data\n' "$S" > "$S/tcsd.conf"
+chown root:tss "$S/tcsd.conf"
+chmod 640 "$S/tcsd.conf"
+TCSD_TCP_DEVICE_HOSTNAME=127.0.0.1 TCSD_TCP_DEVICE_PORT=2321 tcsd -f -e -c "$S/tcsd.conf" >> tpm.log 2>&1 &
+tcsd_pid=$!
+trap 'kill "$tcsd_pid" "$swtpm_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do tpm_version > /dev/null 2>&1 && break; sleep 0.2; done
+tpm_takeownership -y -z || { cat tpm.log; rig_fail "tpm_takeownership -y -z failed"; }
+uuid=$(ecryptfs-generate-tpm-key -q) || rig_fail "ecryptfs-generate-tpm-key failed"
+# The helper's timeout follows the kernel's, raised for TCG above.
+mkdir -p /run/systemd/system/ecryptfsd.service.d
+printf '[Service]\nEnvironment=ECFS_TSPI_TIMEOUT=30\n' > /run/systemd/system/ecryptfsd.service.d/rig.conf
+systemctl daemon-reload
+systemctl start ecryptfsd.service || rig_fail "start for the TPM check failed"
+for _ in $(seq 100); do [ -S /run/ecryptfsd.sock ] && break; sleep 0.1; done
+mkdir tlower
+mount -t tmpfs tmpfs tlower
+tmount() { mount -t ecryptfs tlower upper -o "key=tspi:tspi_uuid=$uuid,$opts" </dev/null > mout 2>&1; }
+tmount || { cat mout; rig_fail "key=tspi mount with the system unit failed"; }
+cp plain upper/t || { journalctl -b -u ecryptfsd --no-pager | tail -n 20; rig_fail "seal through the unit's daemon failed"; }
+umount upper
+keyctl clear @u
+tmount || { cat mout; rig_fail "key=tspi remount"; }
+echo 3 > /proc/sys/vm/drop_caches
+cmp plain upper/t || { journalctl -b -u ecryptfsd --no-pager | tail -n 20; rig_fail "unseal through the unit's daemon failed"; }
+umount upper
+keyctl clear @u
+# The address filter, on a process put in the unit's cgroup: a listener on
+# every address (tcsd listens on localhost only) is reached on 127.0.0.1
+# and on 192.0.2.7 (an address off 127/8, on lo) from outside the unit,
+# only on 127.0.0.1 from inside.
+ip addr add 192.0.2.7/32 dev lo
+python3 -c 'import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 30099)); s.listen(16); time.sleep(120)' &
+listener=$!
+cg=/sys/fs/cgroup$(systemctl show -P ControlGroup ecryptfsd.service)
+[ -d "$cg" ] || rig_fail "no cgroup $cg for ecryptfsd.service"
+probe='import socket, sys; socket.create_connection((sys.argv[1], 30099), timeout=5)'
+in_unit() { sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$cg" "$@"; }
+for _ in $(seq 50); do python3 -c "$probe" 192.0.2.7 2>/dev/null && break; sleep 0.2; done
+python3 -c "$probe" 192.0.2.7 || rig_fail "the listener does not answer on 192.0.2.7 (no control)"
+in_unit python3 -c "$probe" 127.0.0.1 || rig_fail "the unit cannot reach 127.0.0.1"
+if in_unit python3 -c "$probe" 192.0.2.7 2> conn.err; then
+	rig_fail "the unit reached 192.0.2.7: IPAddressDeny= is not applied"
+fi
+grep -q "PermissionError\|Operation not permitted\|timed out" conn.err ||
+	{ cat conn.err; rig_fail "unexpected failure off the loopback"; }
+kill "$listener"
+ip addr del 192.0.2.7/32 dev lo
+systemctl stop ecryptfsd.service
+rm -r /run/systemd/system/ecryptfsd.service.d
+systemctl daemon-reload
+systemctl disable -q ecryptfsd.service
+
+# 5. The user unit, under a user's own systemd manager.
 uhome=/home/ecfssvc
 useradd -m -d "$uhome" -G ecryptfs ecfssvc
 uid=$(id -u ecfssvc)
