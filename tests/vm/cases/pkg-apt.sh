@@ -109,9 +109,11 @@ rig_expect_eq "owner of mount.ecryptfs" "ecryptfs-ecfs-utils: /usr/sbin/mount.ec
 in_root getent group ecryptfs >/dev/null || rig_fail "the package did not create group ecryptfs"
 
 # 2. DKMS.
+# dkms compresses the module as the kernel's own are (6.12: .ko.xz).
+dkms_ko() { compgen -G "$R/lib/modules/$1/updates/dkms/ecryptfs.ko*" | head -n1 || true; }
 for k in "${kernels[@]}"; do
-	ko=$R/lib/modules/$k/updates/dkms/ecryptfs.ko
-	[ -f "$ko" ] || { tail -n 30 install.log; rig_fail "DKMS did not install the module for $k"; }
+	ko=$(dkms_ko "$k")
+	[ -n "$ko" ] || { tail -n 30 install.log; rig_fail "DKMS did not install the module for $k"; }
 	rig_expect_eq "modinfo version for $k" "$ver" "$(modinfo -F version "$ko")"
 	rig_expect_eq "modinfo vermagic kernel for $k" "$k" "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)"
 	grep -q "module $ver installed for kernel $k" install.log || rig_fail "no install message for $k"
@@ -130,12 +132,12 @@ rig_expect_eq "files of the kernel whose build failed" "$before_broken" \
 # 3. The installed module, helpers and daemon at work.
 rmmod ecryptfs 2>/dev/null || true
 ! grep -q '^ecryptfs ' /proc/modules || rig_fail "could not unload the ecryptfs module of an earlier case"
-rig_expect_eq "modprobe's ecryptfs" "/lib/modules/$RIG_KVER/updates/dkms/ecryptfs.ko" \
-	"$(in_root modinfo -k "$RIG_KVER" -n ecryptfs)"
+ko=$(dkms_ko "$RIG_KVER")
+rig_expect_eq "modprobe's ecryptfs" "${ko#"$R"}" "$(in_root modinfo -k "$RIG_KVER" -n ecryptfs)"
 in_root modprobe ecryptfs
 rig_expect_eq "loaded module's version" "$ver" "$(cat /sys/module/ecryptfs/version)"
 rig_expect_eq "loaded module's srcversion" \
-	"$(modinfo -F srcversion "$R/lib/modules/$RIG_KVER/updates/dkms/ecryptfs.ko")" \
+	"$(modinfo -F srcversion "$ko")" \
 	"$(cat /sys/module/ecryptfs/srcversion)"
 opts="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
 mkdir -p "$R/tmp/lower" "$R/tmp/upper"
@@ -186,7 +188,7 @@ t=$(date +%s)
 in_root apt-get remove -y "${ours[@]}" > remove.log 2>&1 || { tail -n 30 remove.log; rig_fail "apt-get remove failed"; }
 rig_log "apt-get remove: $(( $(date +%s) - t )) s"
 for k in "${kernels[@]}"; do
-	[ ! -e "$R/lib/modules/$k/updates/dkms/ecryptfs.ko" ] || rig_fail "the module for $k is left after remove"
+	[ -z "$(dkms_ko "$k")" ] || rig_fail "the module for $k is left after remove"
 done
 case $(in_root modinfo -k "$RIG_KVER" -n ecryptfs) in
 "/lib/modules/$RIG_KVER/kernel/fs/ecryptfs/"*) ;;
