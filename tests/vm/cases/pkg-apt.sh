@@ -140,7 +140,7 @@ rig_expect_eq "loaded module's srcversion" \
 	"$(modinfo -F srcversion "$ko")" \
 	"$(cat /sys/module/ecryptfs/srcversion)"
 opts="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
-mkdir -p "$R/tmp/lower" "$R/tmp/upper"
+mkdir -p "$R/tmp/lower" "$R/tmp/lower2" "$R/tmp/upper"
 head -c 70000 /dev/urandom > "$R/tmp/plain"
 printf 'passphrase_passwd=pkg apt passphrase\n' > "$R/tmp/pw"
 in_root mount -t ecryptfs /tmp/lower /tmp/upper \
@@ -166,15 +166,17 @@ chroot "$R" $cmd </dev/null > daemon.log 2>&1 &
 dpid=$!
 for _ in $(seq 100); do [ -S "$R/run/ecryptfsd.sock" ] && break; sleep 0.1; done
 [ -S "$R/run/ecryptfsd.sock" ] || { cat daemon.log; rig_fail "ecryptfsd from the unit's command line did not start"; }
+# Its own lower directory: mount.ecryptfs refuses a key that opens none
+# of the files already there (the passphrase mount's).
 in_root ecryptfs-generate-key openssl --keyfile /tmp/key.pem --bits 2048 > gen
 sig=$(sed -n 's/^Key signature: //p' gen)
-in_root mount -t ecryptfs /tmp/lower /tmp/upper -o "key=openssl:keyfile=/tmp/key.pem,$opts" </dev/null > mout 2>&1 ||
+in_root mount -t ecryptfs /tmp/lower2 /tmp/upper -o "key=openssl:keyfile=/tmp/key.pem,$opts" </dev/null > mout 2>&1 ||
 	{ cat mout daemon.log; rig_fail "key=openssl mount through the installed files failed"; }
 grep " $R/tmp/upper ecryptfs " /proc/mounts | grep -q "ecryptfs_sig=$sig" || rig_fail "not mounted on $sig"
 cp "$R/tmp/plain" "$R/tmp/upper/k"
 in_root umount /tmp/upper
 in_root keyctl clear @u
-in_root mount -t ecryptfs /tmp/lower /tmp/upper -o "key=openssl:keyfile=/tmp/key.pem,$opts" </dev/null > mout 2>&1 ||
+in_root mount -t ecryptfs /tmp/lower2 /tmp/upper -o "key=openssl:keyfile=/tmp/key.pem,$opts" </dev/null > mout 2>&1 ||
 	{ cat mout daemon.log; rig_fail "key=openssl remount failed"; }
 cmp "$R/tmp/plain" "$R/tmp/upper/k" || rig_fail "key=openssl mount: file reads back wrong"
 in_root umount /tmp/upper
