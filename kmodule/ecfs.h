@@ -270,6 +270,12 @@ struct ecfs_daemon_ops {
 	const char *name;
 	/* A request was queued for @d; called with the messaging lock held. */
 	void (*notify)(struct ecfs_daemon *d);
+	/*
+	 * Wipe and drop a copy of a request the transport handed to
+	 * ecfs_daemon_keep_copy(), once that request is over.  Called with
+	 * the messaging lock held; must not sleep for long.
+	 */
+	void (*release_copy)(void *copy);
 };
 
 /* One registered ecryptfsd; owned by its transport. */
@@ -292,6 +298,8 @@ bool ecfs_daemon_has_request(struct ecfs_daemon *d);
 ssize_t ecfs_daemon_take(struct ecfs_daemon *d, u32 *ctr, u32 *index,
 			 void *msg, size_t cap);
 void ecfs_daemon_unread(struct ecfs_daemon *d, u32 index, u32 ctr);
+int ecfs_daemon_keep_copy(struct ecfs_daemon *d, u32 index, u32 ctr,
+			  void *copy);
 int ecfs_daemon_reply(struct ecfs_daemon *d, u32 ctr,
 		      const struct ecfs_message *msg, size_t size);
 int ecfs_msg_request(const u8 *data, size_t len, struct ecfs_message **reply,

@@ -71,6 +71,9 @@ struct ecfs_msg_ctx {
 	struct ecfs_message *req;
 	struct ecfs_message *reply;
 	size_t reply_size;
+	/* A transport's own copy of req, dropped when the request is over. */
+	void *copy;
+	void (*release_copy)(void *copy);
 };
 
 static DEFINE_MUTEX(ecfs_msg_mutex);
@@ -125,9 +128,23 @@ int ecfs_daemon_register(struct ecfs_daemon *d, kuid_t euid,
 	return err;
 }
 
+/*
+ * The request of @ctx is over (answered, failed, abandoned): nothing may
+ * keep a copy of its payload any longer.  ecfs_msg_mutex held.
+ */
+static void ecfs_ctx_drop_copy_locked(struct ecfs_msg_ctx *ctx)
+{
+	if (!ctx->copy)
+		return;
+	ctx->release_copy(ctx->copy);
+	ctx->copy = NULL;
+	ctx->release_copy = NULL;
+}
+
 /* Fail @ctx's caller now.  ecfs_msg_mutex held. */
 static void ecfs_ctx_fail_locked(struct ecfs_msg_ctx *ctx, int err)
 {
+	ecfs_ctx_drop_copy_locked(ctx);
 	if (!ctx->delivered)
 		list_del_init(&ctx->node);
 	ctx->daemon = NULL;
@@ -217,6 +234,33 @@ void ecfs_daemon_unread(struct ecfs_daemon *d, u32 index, u32 ctr)
 }
 
 /*
+ * Transport @d sent request @index/@ctr in a form that holds a copy of
+ * its payload which the receiver frees without wiping (a netlink skb):
+ * keep @copy with the request and have d->ops->release_copy() wipe and
+ * drop it when the request is over, however it ends.  -ESTALE, keeping
+ * nothing, when the request is over already (the caller drops @copy).
+ */
+int ecfs_daemon_keep_copy(struct ecfs_daemon *d, u32 index, u32 ctr,
+			  void *copy)
+{
+	struct ecfs_msg_ctx *ctx;
+	int err = -ESTALE;
+
+	if (index >= ecfs_nr_ctxs || !d->ops->release_copy)
+		return -ESTALE;
+	ctx = &ecfs_ctxs[index];
+	mutex_lock(&ecfs_msg_mutex);
+	if (ctx->state == ECFS_CTX_PENDING && ctx->daemon == d &&
+	    ctx->counter == ctr && ctx->delivered && !ctx->copy) {
+		ctx->copy = copy;
+		ctx->release_copy = d->ops->release_copy;
+		err = 0;
+	}
+	mutex_unlock(&ecfs_msg_mutex);
+	return err;
+}
+
+/*
  * A reply from daemon @d: @msg is the whole message (@size bytes,
  * 8 + data_len, checked by the transport).  Accepted only for a request
  * that @d has read and that still waits, with counter @ctr.
@@ -240,6 +284,7 @@ int ecfs_daemon_reply(struct ecfs_daemon *d, u32 ctr,
 		goto out;
 	ctx->reply_size = size;
 	ctx->daemon = NULL;
+	ecfs_ctx_drop_copy_locked(ctx);
 	WRITE_ONCE(ctx->state, ECFS_CTX_DONE);
 	wake_up(&ctx->wait);
 	err = 0;
@@ -251,6 +296,7 @@ out:
 /* Return @ctx to the pool.  ecfs_msg_mutex held. */
 static void ecfs_ctx_put_locked(struct ecfs_msg_ctx *ctx)
 {
+	ecfs_ctx_drop_copy_locked(ctx);
 	list_del_init(&ctx->node);
 	kfree_sensitive(ctx->req);
 	ctx->req = NULL;

@@ -32,6 +32,9 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+#include <linux/skbuff.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
@@ -82,29 +85,75 @@ static struct ecfs_nl_daemon *ecfs_nl_find_locked(const struct sock *sk)
 	return NULL;
 }
 
+/* Wipe and drop our reference on a request's payload page. */
+static void ecfs_nl_release_copy(void *copy)
+{
+	struct page *page = copy;
+
+	memzero_explicit(page_address(page),
+			 NLA_ALIGN(ECFS_GENL_MAX_REQUEST_DATA));
+	put_page(page);
+}
+
+/*
+ * A request's DATA may be a file key in the clear (tag 66), and the
+ * socket that receives the message frees it without wiping.  So DATA
+ * never enters the skb's head: it lives in a page of ours, attached as
+ * the skb's only fragment, and we keep a reference on that page until
+ * the request is over (ecfs_daemon_keep_copy()), then wipe it.  Netlink
+ * only ever shares a fragment by reference: netlink_trim() may copy the
+ * head (which holds no secret), taps clone the skb, the receiver copies
+ * to user space and frees; none of them copies the page.  An extra
+ * reference on the skb itself would not do: its destructor uncharges the
+ * receiving socket, which may not be the one we hold (the port id is
+ * looked up again on every send) and must not outlive it.
+ */
 static int ecfs_nl_send_one(struct ecfs_nl_daemon *nd, u32 ctr, u32 index,
 			    const struct ecfs_message *msg)
 {
+	size_t padded = NLA_ALIGN(msg->data_len);
 	struct sk_buff *skb;
+	struct nlattr *nla;
+	struct page *page;
 	void *hdr;
+	int err;
 
-	skb = genlmsg_new(2 * nla_total_size(sizeof(u32)) +
-			  nla_total_size(msg->data_len), GFP_KERNEL);
+	if (!msg->data_len || msg->data_len > ECFS_GENL_MAX_REQUEST_DATA)
+		return -EMSGSIZE;
+	skb = genlmsg_new(2 * nla_total_size(sizeof(u32)) + nla_total_size(0),
+			  GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
+	page = alloc_page(GFP_KERNEL);
+	if (!page) {
+		nlmsg_free(skb);
+		return -ENOMEM;
+	}
 	hdr = genlmsg_put(skb, 0, 0, &ecfs_genl_family, 0,
 			  ECFS_GENL_CMD_REQUEST);
-	if (!hdr)
+	if (!hdr || nla_put_u32(skb, ECFS_GENL_A_COUNTER, ctr) ||
+	    nla_put_u32(skb, ECFS_GENL_A_INDEX, index))
 		goto too_big;
-	if (nla_put_u32(skb, ECFS_GENL_A_COUNTER, ctr) ||
-	    nla_put_u32(skb, ECFS_GENL_A_INDEX, index) ||
-	    nla_put(skb, ECFS_GENL_A_DATA, msg->data_len, msg->data))
+	/* DATA's header closes the head; its payload is the fragment. */
+	nla = nla_reserve(skb, ECFS_GENL_A_DATA, 0);
+	if (!nla)
 		goto too_big;
-	genlmsg_end(skb, hdr);
-	return genlmsg_unicast(sock_net(nd->sk), skb, nd->portid);
+	nla->nla_len = nla_attr_size(msg->data_len);
+	memcpy(page_address(page), msg->data, msg->data_len);
+	memset(page_address(page) + msg->data_len, 0,
+	       padded - msg->data_len);
+	get_page(page);		/* ours, until the request is over */
+	skb_add_rx_frag(skb, 0, page, 0, padded, PAGE_SIZE);
+	nlmsg_hdr(skb)->nlmsg_len = skb->len;
+
+	err = genlmsg_unicast(sock_net(nd->sk), skb, nd->portid);
+	if (err || ecfs_daemon_keep_copy(&nd->d, index, ctr, page))
+		ecfs_nl_release_copy(page);
+	return err;
 
 too_big:
 	nlmsg_free(skb);
+	__free_page(page);
 	return -EMSGSIZE;
 }
 
@@ -161,6 +210,7 @@ static void ecfs_nl_notify(struct ecfs_daemon *d)
 static const struct ecfs_daemon_ops ecfs_nl_ops = {
 	.name = "netlink",
 	.notify = ecfs_nl_notify,
+	.release_copy = ecfs_nl_release_copy,
 };
 
 /* Take @nd out of the list and of messaging.  ecfs_nl_lock held. */
@@ -270,6 +320,15 @@ static int ecfs_nl_response(struct sk_buff *skb, struct genl_info *info)
 	msg->index = nla_get_u32(info->attrs[ECFS_GENL_A_INDEX]);
 	msg->data_len = len;
 	memcpy(msg->data, nla_data(data), len);
+	/*
+	 * DATA may hold a file key (tag 65).  The skb came from
+	 * netlink_sendmsg() and, unless a tap (nlmon) still holds a clone of
+	 * it, its data is ours alone to write; a clone's data is read-only,
+	 * and the tap has been handed the key anyway.  An error ack that
+	 * echoes the RESPONSE then carries zeros too.
+	 */
+	if (!skb_cloned(skb))
+		memzero_explicit(nla_data(data), len);
 	ctr = nla_get_u32(info->attrs[ECFS_GENL_A_COUNTER]);
 
 	mutex_lock(&ecfs_nl_lock);

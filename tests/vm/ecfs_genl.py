@@ -87,6 +87,7 @@ class Sock:
                 break
             ln, typ, _, s, _ = struct.unpack_from("=IHHII", m)
             if typ == NLMSG_ERROR and s == seq:
+                self.last_ack = m
                 return -struct.unpack_from("=i", m, 16)[0]
             self.pending.append(m)
         raise TimeoutError("no answer from the kernel")
@@ -185,6 +186,15 @@ def routing(args):
     reply = bytes([0x43, 0xff])
     expect("RESPONSE forged by B's registered socket", errno.EINVAL,
            b.call(CMD_RESPONSE, response(ctr, index, reply)))
+    # The error echoes the RESPONSE (this socket lacks NETLINK_CAP_ACK),
+    # as it sits in the kernel's skb after the handler: DATA, which may
+    # be a file key, is wiped there.  Echo: nlmsghdr, error, the
+    # RESPONSE's nlmsghdr, genl header, COUNTER, INDEX, DATA header.
+    echo = b.last_ack[60:60 + len(reply)]
+    if len(echo) != len(reply) or any(echo):
+        fail("the RESPONSE's DATA was not wiped in the kernel's skb (echo %s)" % echo.hex())
+    else:
+        print("ok: the refused RESPONSE's DATA reads back as zeros in its error echo", flush=True)
     expect("RESPONSE forged by B's unregistered socket", errno.ENOTCONN,
            c.call(CMD_RESPONSE, response(ctr, index, reply)))
     expect("RESPONSE of A with a stale counter", errno.EINVAL,

@@ -6,8 +6,10 @@
                         "index counter" to REQFILE, refuse-check stale and
                         misaddressed replies, then answer with the error
                         reply after DELAY s (it must be accepted once only)
-  forge REQFILE         as another user's daemon, answer the request named
-                        in REQFILE under every index: all must be refused
+  forge REQFILE         as another user's daemon, registered before
+                        REQFILE appears: receive no request of the user
+                        named there, then answer that request under every
+                        index: all must be refused
   second-open           open the device while this euid has a daemon: EINVAL
   hostile SECONDS       write malformed frames for SECONDS: all refused
   verify SEED PATTERN N [missing-ok]
@@ -22,6 +24,7 @@ on stderr).
 import errno
 import os
 import random
+import select
 import struct
 import sys
 import time
@@ -100,15 +103,30 @@ def holder(reqfile, delay):
 
 
 def forge(reqfile):
+    # Registered before the other user's request exists, so that a request
+    # routed to the wrong daemon would be readable here.
+    fd = os.open(DEV, os.O_RDWR | os.O_NONBLOCK)
+    print("forge: registered", flush=True)
+    end = time.time() + 60
+    while not os.path.exists(reqfile) and time.time() < end:
+        time.sleep(0.1)
     index, ctr, tag = (int(x) for x in open(reqfile).read().split())
-    fd = os.open(DEV, os.O_RDWR)
+    p = select.poll()
+    p.register(fd, select.POLLIN)
+    if p.poll(1000):
+        try:
+            got = os.read(fd, 4096)
+        except BlockingIOError:
+            got = b""
+        if got:
+            fail("another user's daemon received a request (%d bytes)" % len(got))
     fake = bytes([tag + 1, 0, 19, 7]) + bytes(16) + b"\x00\x00"
     for i in range(64):
         for c in (ctr, ctr - 1, ctr + 1):
             if not refused(fd, frame(RESPONSE, c & 0xFFFFFFFF, i, fake)):
                 fail("forged reply index %d counter %d accepted" % (i, c))
     os.close(fd)
-    print("forge: 192 forged replies refused")
+    print("forge: received no request of the other user; 192 forged replies refused")
 
 
 def second_open():

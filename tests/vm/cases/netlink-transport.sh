@@ -4,7 +4,9 @@
 #      user (netlink or /dev/ecryptfs) is refused clearly; rmmod is refused
 #      while it is attached;
 #   2. the public-key flow over netlink: mount key=openssl, write, remount,
-#      restart the daemon, read back; tag 1 packets in the lower files;
+#      restart the daemon in a network namespace of its own (as the system
+#      unit's PrivateNetwork=yes runs it), read back; tag 1 packets in the
+#      lower files;
 #   3. --transport=auto: netlink when /dev/ecryptfs cannot be opened,
 #      miscdev when it can;
 #   4. two users, one on /dev/ecryptfs and one on netlink (played by
@@ -19,9 +21,11 @@ rig_reload_ecryptfs ecryptfs_message_wait_timeout=30
 export HOME=/root
 genl() { python3 "$RIG_SRC/tests/vm/ecfs_genl.py" "$@"; }
 now_ms() { date +%s%3N; }
-start_daemon() {	# start_daemon TRANSPORT: root's daemon, start-up line in start.log
+start_daemon() {	# start_daemon TRANSPORT [WRAPPER...]: root's daemon, start-up line in start.log
+	local tr=$1
+	shift
 	rm -f /run/ecryptfsd.pid
-	ecryptfsd --transport="$1" -p /run/ecryptfsd.pid 2>start.log || { cat start.log; rig_fail "ecryptfsd --transport=$1 failed"; }
+	"$@" ecryptfsd --transport="$tr" -p /run/ecryptfsd.pid 2>start.log || { cat start.log; rig_fail "ecryptfsd --transport=$tr failed"; }
 	for _ in $(seq 100); do [ -s /run/ecryptfsd.pid ] && break; sleep 0.1; done
 	kill -0 "$(cat /run/ecryptfsd.pid)" || rig_fail "ecryptfsd did not start"
 	cat start.log
@@ -74,12 +78,16 @@ rig_expect_eq "first key packet tag" 01 "$(od -An -tx1 -j26 -N1 lower/f1 | tr -d
 od -An -tx1 -j26 -N16 lower/f1 | tr -d ' \n' | grep -q "$sig" || rig_fail "tag 1 packet does not name key $sig"
 if cmp -s -n 4096 plain lower/f1; then rig_fail "lower file holds plaintext"; fi
 stop_daemon
-start_daemon netlink
+# Restarted in a network namespace of its own, as the system unit's
+# PrivateNetwork=yes runs it: the family serves every namespace.
+start_daemon netlink unshare --net
+[ "$(readlink /proc/"$(cat /run/ecryptfsd.pid)"/ns/net)" != "$(readlink /proc/self/ns/net)" ] ||
+	rig_fail "the daemon did not run in a network namespace of its own"
 mount -t ecryptfs lower upper -o "key=openssl:keyfile=$RIG_WORK/key.pem,$opts" </dev/null
 t0=$(now_ms)
 for i in 1 2 3 4 5; do cmp plain "upper/f$i" || rig_fail "f$i reads back differently"; done
 rig_expect_eq "small file" hello "$(cat upper/small)"
-rig_log "5 files opened over netlink after a daemon restart in $(( $(now_ms) - t0 )) ms"
+rig_log "5 files opened over netlink after a daemon restart (own network namespace) in $(( $(now_ms) - t0 )) ms"
 umount upper
 stop_daemon
 
