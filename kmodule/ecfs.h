@@ -24,6 +24,7 @@
 #include <linux/wait.h>
 #include <linux/uidgid.h>
 #include <crypto/skcipher.h>
+#include <crypto/hash.h>
 
 #include "ecryptfs_proto.h"
 #include "compat.h"
@@ -43,6 +44,8 @@
 #define ECFS_MNT_AUTH_TOK_ONLY		BIT(4)
 #define ECFS_MNT_CHECK_DEV_RUID		BIT(5)
 #define ECFS_MNT_FNEK			BIT(6)
+/* ours only: names past upstream's 143 bytes (proto section 5) */
+#define ECFS_MNT_LONG_NAMES		BIT(7)
 
 /*
  * What /sys/fs/ecryptfs/version advertises: upstream's value with
@@ -77,6 +80,7 @@ struct ecfs_sb_info {
 	u8 fn_code;
 	u32 fn_skek_len;
 	u8 fn_prefix[48];
+	struct crypto_shash *ln_tfm;	/* sha256, with ECFS_MNT_LONG_NAMES */
 };
 
 /* Crypto state of one file; see ecfs_inode.crypt_mutex for the rules. */
@@ -127,6 +131,12 @@ static inline bool ecfs_names_encrypted(const struct ecfs_sb_info *sbi)
 {
 	return (sbi->flags & (ECFS_MNT_FNEK | ECFS_MNT_ENCRYPTED_VIEW)) ==
 	       ECFS_MNT_FNEK;
+}
+
+/* Names past upstream's limit go to digests (ecryptfs_long_names). */
+static inline bool ecfs_long_names(const struct ecfs_sb_info *sbi)
+{
+	return ecfs_names_encrypted(sbi) && (sbi->flags & ECFS_MNT_LONG_NAMES);
 }
 
 static inline struct ecfs_inode *ecfs_i(const struct inode *inode)
@@ -239,6 +249,17 @@ int ecfs_decrypt_name(struct ecfs_sb_info *sbi, const char *lname,
 long ecfs_fname_max(struct ecfs_sb_info *sbi, long lower_max);
 int ecfs_fname_init(struct ecfs_sb_info *sbi);
 void ecfs_fname_exit(struct ecfs_sb_info *sbi);
+bool ecfs_ln_is_lower(const char *lname, size_t llen);
+struct dentry *ecfs_ln_lookup(struct ecfs_sb_info *sbi,
+			      struct dentry *lower_parent, const char *enc,
+			      size_t elen);
+int ecfs_ln_decrypt(struct ecfs_sb_info *sbi, struct dentry *lower_parent,
+		    const char *lname, size_t llen, char **out,
+		    size_t *out_len);
+int ecfs_ln_store(struct ecfs_sb_info *sbi, struct dentry *dentry,
+		  const struct qstr *lname, struct dentry *lower);
+void ecfs_ln_forget(struct dentry *lower, const char *lname, size_t llen);
+int ecfs_ln_check_lower(struct dentry *lower_root);
 
 /* keystore.c */
 struct ecfs_tag3_ref {

@@ -230,6 +230,20 @@ struct ecfs_readdir {
 	struct dir_context ctx;
 	struct dir_context *caller;
 	struct ecfs_sb_info *sbi;
+	/*
+	 * A long-name entry stops the lower iteration: its name is read from
+	 * the entry itself, which needs a lookup in the lower directory, and
+	 * iterate_dir holds that directory's lock.  ecfs_iterate resolves it
+	 * and starts again, skipping the entry if it comes back first.
+	 */
+	char *held;
+	int held_len;
+	u64 held_ino;
+	unsigned int held_type;
+	loff_t held_pos;
+	bool skip_held;
+	bool found;		/* a new entry was held this round */
+	int err;
 };
 
 static bool ecfs_filldir(struct dir_context *ctx, const char *name, int len,
@@ -241,9 +255,29 @@ static bool ecfs_filldir(struct dir_context *ctx, const char *name, int len,
 	bool more;
 	int err;
 
+	if (rd->skip_held) {
+		rd->skip_held = false;
+		if (len == rd->held_len && ino == rd->held_ino &&
+		    !memcmp(name, rd->held, len))
+			return true;
+	}
 	rd->caller->pos = offset;
 	if (!ecfs_names_encrypted(rd->sbi))
 		return dir_emit(rd->caller, name, len, ino, type);
+	if (ecfs_long_names(rd->sbi) && ecfs_ln_is_lower(name, len)) {
+		kfree(rd->held);
+		rd->held = kmemdup(name, len, GFP_KERNEL);
+		if (!rd->held) {
+			rd->err = -ENOMEM;
+			return false;
+		}
+		rd->found = true;
+		rd->held_len = len;
+		rd->held_ino = ino;
+		rd->held_type = type;
+		rd->held_pos = offset;
+		return false;
+	}
 	err = ecfs_decrypt_name(rd->sbi, name, len, &plain, &plen);
 	/*
 	 * A name this mount did not encrypt (lost+found of an ext4 lower
@@ -263,6 +297,33 @@ static bool ecfs_filldir(struct dir_context *ctx, const char *name, int len,
 	return more;
 }
 
+/*
+ * Emit the held long-name entry; false if the caller is full.  Entries
+ * that are not long names this mount wrote are hidden, as in filldir.
+ */
+static int ecfs_emit_held(struct ecfs_readdir *rd, struct file *lower,
+			  bool *more)
+{
+	size_t plen;
+	char *plain;
+	int err;
+
+	*more = true;
+	err = ecfs_ln_decrypt(rd->sbi, lower->f_path.dentry, rd->held,
+			      rd->held_len, &plain, &plen);
+	if (err == -EINVAL)
+		return 0;
+	if (err)
+		return err;
+	if (!memchr(plain, '/', plen) && !memchr(plain, '\0', plen)) {
+		rd->caller->pos = rd->held_pos;
+		*more = dir_emit(rd->caller, plain, plen, rd->held_ino,
+				 rd->held_type);
+	}
+	kfree(plain);
+	return 0;
+}
+
 static int ecfs_iterate(struct file *file, struct dir_context *ctx)
 {
 	struct file *lower = ecfs_f(file)->lower;
@@ -271,9 +332,22 @@ static int ecfs_iterate(struct file *file, struct dir_context *ctx)
 		.caller = ctx,
 		.sbi = ecfs_sb(file_inode(file)->i_sb),
 	};
+	bool more;
 	int err;
 
-	err = iterate_dir(lower, &rd.ctx);
+	for (;;) {
+		rd.found = false;
+		err = iterate_dir(lower, &rd.ctx);
+		if (!err)
+			err = rd.err;
+		if (err || !rd.found)
+			break;
+		err = ecfs_emit_held(&rd, lower, &more);
+		if (err || !more)
+			break;
+		rd.skip_held = true;
+	}
+	kfree(rd.held);
 	ctx->pos = lower->f_pos;
 	fsstack_copy_attr_atime(file_inode(file), file_inode(lower));
 	return err;

@@ -18,7 +18,11 @@
 #include <linux/key.h>
 #include <linux/scatterlist.h>
 #include <linux/namei.h>
+#include <linux/xattr.h>
+#include <linux/cred.h>
 #include <crypto/skcipher.h>
+#include <crypto/hash.h>
+#include <crypto/sha2.h>
 
 #include "ecfs.h"
 
@@ -237,6 +241,9 @@ long ecfs_fname_max(struct ecfs_sb_info *sbi, long lower_max)
 
 	if (!(sbi->flags & ECFS_MNT_FNEK))
 		return lower_max;
+	/* Long names are stored as digests of ECFS_LN_LOWER_MAX bytes. */
+	if ((sbi->flags & ECFS_MNT_LONG_NAMES) && lower_max >= ECFS_LN_LOWER_MAX)
+		return NAME_MAX;
 	bs = crypto_skcipher_blocksize(sbi->fn_tfm);
 	/* The usual case, exactly: a one-byte packet length fits. */
 	if (lower_max == NAME_MAX && (bs == 8 || bs == 16))
@@ -312,6 +319,14 @@ int ecfs_fname_init(struct ecfs_sb_info *sbi)
 	memzero_explicit(hash, sizeof(hash));
 	if (err)
 		goto err_skek;
+	if (sbi->flags & ECFS_MNT_LONG_NAMES) {
+		sbi->ln_tfm = crypto_alloc_shash("sha256", 0, 0);
+		if (IS_ERR(sbi->ln_tfm)) {
+			err = PTR_ERR(sbi->ln_tfm);
+			sbi->ln_tfm = NULL;
+			goto err_skek;
+		}
+	}
 	kfree_sensitive(skek);
 	sbi->fn_tfm = tfm;
 	return 0;
@@ -328,5 +343,284 @@ void ecfs_fname_exit(struct ecfs_sb_info *sbi)
 	if (sbi->fn_tfm)
 		crypto_free_skcipher(sbi->fn_tfm);
 	sbi->fn_tfm = NULL;
+	if (sbi->ln_tfm)
+		crypto_free_shash(sbi->ln_tfm);
+	sbi->ln_tfm = NULL;
 	memzero_explicit(sbi->fn_prefix, sizeof(sbi->fn_prefix));
+}
+
+/*
+ * Long names (ecryptfs_long_names, ours only; proto section 5).  The
+ * upstream-style lower name of a long plaintext is kept in an xattr of
+ * the lower entry, whose own name is a digest of it: the lower file
+ * system only ever sees names of at most ECFS_LN_LOWER_MAX bytes.
+ */
+
+bool ecfs_ln_is_lower(const char *lname, size_t llen)
+{
+	return llen > ECFS_LN_PREFIX_LEN &&
+	       !memcmp(lname, ECFS_LN_PREFIX, ECFS_LN_PREFIX_LEN);
+}
+
+/* The digest part D of the lower names of upstream-style name @enc. */
+static int ecfs_ln_digest(struct ecfs_sb_info *sbi, const char *enc,
+			  size_t elen, char *d)
+{
+	u8 hash[SHA256_DIGEST_SIZE];
+	int err;
+
+	err = crypto_shash_tfm_digest(sbi->ln_tfm, enc, elen, hash);
+	if (!err)
+		ecfs_fn_b64_encode(d, hash, ECFS_LN_DIGEST_BYTES);
+	memzero_explicit(hash, sizeof(hash));
+	return err;
+}
+
+/* Lower name of @slot for digest @d, NUL-terminated, in @out. */
+static size_t ecfs_ln_slot_name(const char *d, unsigned int slot, char *out)
+{
+	size_t n = ECFS_LN_PREFIX_LEN + ECFS_LN_DIGEST_CHARS;
+
+	memcpy(out, ECFS_LN_PREFIX, ECFS_LN_PREFIX_LEN);
+	memcpy(out + ECFS_LN_PREFIX_LEN, d, ECFS_LN_DIGEST_CHARS);
+	if (slot) {
+		out[n++] = '.';
+		out[n++] = '0' + slot;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * The slot of a well-formed lower long name: prefix, ECFS_LN_DIGEST_CHARS
+ * of the alphabet, optionally ".1" .. ".(ECFS_LN_SLOTS - 1)"; -EINVAL if
+ * it is not one.
+ */
+static int ecfs_ln_parse_slot(const char *lname, size_t llen)
+{
+	size_t n = ECFS_LN_PREFIX_LEN + ECFS_LN_DIGEST_CHARS, i;
+
+	if (!ecfs_ln_is_lower(lname, llen) || (llen != n && llen != n + 2))
+		return -EINVAL;
+	for (i = ECFS_LN_PREFIX_LEN; i < n; i++)
+		if (!lname[i] || !strchr(ecfs_fn_alphabet, lname[i]))
+			return -EINVAL;
+	if (llen == n)
+		return 0;
+	if (lname[n] != '.' || lname[n + 1] < '1' ||
+	    lname[n + 1] >= '0' + ECFS_LN_SLOTS)
+		return -EINVAL;
+	return lname[n + 1] - '0';
+}
+
+/* The xattr that holds the name of lower entry @lname, in @out. */
+static void ecfs_ln_xattr_name(const char *lname, size_t llen, char *out)
+{
+	memcpy(out, ECFS_LN_XATTR_PREFIX, ECFS_LN_XATTR_PREFIX_LEN);
+	memcpy(out + ECFS_LN_XATTR_PREFIX_LEN, lname + ECFS_LN_PREFIX_LEN,
+	       llen - ECFS_LN_PREFIX_LEN);
+	out[ECFS_LN_XATTR_PREFIX_LEN + llen - ECFS_LN_PREFIX_LEN] = '\0';
+}
+
+/*
+ * Read the upstream-style name stored for positive lower entry @lower into
+ * @buf (ECFS_LN_VALUE_MAX bytes).  No permission check: the name belongs
+ * to the directory, which the caller may read, not to the entry's inode.
+ */
+static ssize_t ecfs_ln_read(struct dentry *lower, char *buf)
+{
+	struct inode *inode = d_inode(lower);
+	char xname[ECFS_LN_XATTR_NAME_MAX + 1];
+	ssize_t got;
+
+	if (ecfs_ln_parse_slot(lower->d_name.name, lower->d_name.len) < 0)
+		return -EINVAL;
+	ecfs_ln_xattr_name(lower->d_name.name, lower->d_name.len, xname);
+	inode_lock_shared(inode);
+	got = __vfs_getxattr(lower, inode, xname, buf, ECFS_LN_VALUE_MAX);
+	inode_unlock_shared(inode);
+	/* Missing or too big: not a name we wrote. */
+	if (got == -ENODATA || got == -ERANGE)
+		return -EINVAL;
+	return got;
+}
+
+/*
+ * Look up the lower entry of long upstream-style name @enc in
+ * @lower_parent: the slot whose xattr holds @enc, else the first free
+ * slot (negative, for a create).  Slots taken by other names are digest
+ * collisions or entries whose xattr was lost; they are passed over.
+ */
+struct dentry *ecfs_ln_lookup(struct ecfs_sb_info *sbi,
+			      struct dentry *lower_parent, const char *enc,
+			      size_t elen)
+{
+	char d[ECFS_LN_DIGEST_CHARS], name[ECFS_LN_LOWER_MAX + 1];
+	struct dentry *free = NULL, *lower;
+	unsigned int slot;
+	size_t n;
+	char *buf;
+	ssize_t got;
+	int err;
+
+	err = ecfs_ln_digest(sbi, enc, elen, d);
+	if (err)
+		return ERR_PTR(err);
+	buf = kmalloc(ECFS_LN_VALUE_MAX, GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	for (slot = 0; slot < ECFS_LN_SLOTS; slot++) {
+		n = ecfs_ln_slot_name(d, slot, name);
+		lower = lookup_one_len_unlocked(name, lower_parent, n);
+		if (IS_ERR(lower))
+			goto out;
+		if (d_really_is_negative(lower)) {
+			if (free)
+				dput(lower);
+			else
+				free = lower;
+			continue;
+		}
+		got = ecfs_ln_read(lower, buf);
+		if (got == (ssize_t)elen && !memcmp(buf, enc, elen))
+			goto out;
+		dput(lower);
+		if (got < 0 && got != -EINVAL) {
+			lower = ERR_PTR(got);
+			goto out;
+		}
+	}
+	lower = free;
+	free = NULL;
+	if (!lower) {
+		pr_warn_ratelimited("all %u lower slots of a long name are taken by other names\n",
+				    ECFS_LN_SLOTS);
+		lower = ERR_PTR(-ENAMETOOLONG);
+	}
+out:
+	if (free)
+		dput(free);
+	kfree(buf);
+	return lower;
+}
+
+/*
+ * The plaintext name of lower long-name entry @lname of @lower_parent,
+ * kmalloc'ed.  -EINVAL: not a long name this mount wrote (hide it).  The
+ * caller must not hold @lower_parent's lock: this looks the entry up.
+ */
+int ecfs_ln_decrypt(struct ecfs_sb_info *sbi, struct dentry *lower_parent,
+		    const char *lname, size_t llen, char **out,
+		    size_t *out_len)
+{
+	char d[ECFS_LN_DIGEST_CHARS];
+	const struct cred *old_cred;
+	struct dentry *lower;
+	ssize_t got;
+	char *buf;
+	int err;
+
+	if (ecfs_ln_parse_slot(lname, llen) < 0)
+		return -EINVAL;
+	/*
+	 * Listing needs read permission on the directory only, not search
+	 * permission: look the entry up as the file system, not the caller.
+	 */
+	old_cred = override_creds(ecfs_kernel_cred);
+	lower = lookup_one_len_unlocked(lname, lower_parent, llen);
+	revert_creds(old_cred);
+	if (IS_ERR(lower))
+		return PTR_ERR(lower);
+	err = -EINVAL;
+	if (d_really_is_negative(lower))
+		goto out_dput;
+	err = -ENOMEM;
+	buf = kmalloc(ECFS_LN_VALUE_MAX, GFP_KERNEL);
+	if (!buf)
+		goto out_dput;
+	got = ecfs_ln_read(lower, buf);
+	err = got < 0 ? got : -EINVAL;
+	/* Short names have one lower name only: upstream's. */
+	if (got <= ECFS_LOWER_NAME_MAX)
+		goto out_free;
+	err = ecfs_ln_digest(sbi, buf, got, d);
+	if (err)
+		goto out_free;
+	err = -EINVAL;
+	if (memcmp(d, lname + ECFS_LN_PREFIX_LEN, ECFS_LN_DIGEST_CHARS))
+		goto out_free;
+	err = ecfs_decrypt_name(sbi, buf, got, out, out_len);
+	if (err)
+		goto out_free;
+	/* A long name must not have come from a short plaintext. */
+	if (*out_len <= ECFS_FNEK_MAX_NAME_LEN) {
+		kfree(*out);
+		err = -EINVAL;
+	}
+out_free:
+	kfree(buf);
+out_dput:
+	dput(lower);
+	return err;
+}
+
+/*
+ * Record the name of upper dentry @dentry, whose lower name is @lname, on
+ * lower entry @lower (positive; the new entry, or the source of a rename,
+ * with its parent locked by the caller).  No permission check: the name
+ * is the directory's, and a file made mode 0444 still needs one.
+ */
+int ecfs_ln_store(struct ecfs_sb_info *sbi, struct dentry *dentry,
+		  const struct qstr *lname, struct dentry *lower)
+{
+	char xname[ECFS_LN_XATTR_NAME_MAX + 1];
+	struct inode *inode = d_inode(lower);
+	size_t elen;
+	char *enc;
+	int err;
+
+	if (ecfs_ln_parse_slot(lname->name, lname->len) < 0)
+		return -EINVAL;
+	err = ecfs_encrypt_name(sbi, dentry->d_name.name, dentry->d_name.len,
+				&enc, &elen);
+	if (err)
+		return err;
+	ecfs_ln_xattr_name(lname->name, lname->len, xname);
+	inode_lock(inode);
+	err = __vfs_setxattr(ECFS_NOP_IDMAP, lower, inode, xname, enc, elen,
+			     0);
+	inode_unlock(inode);
+	kfree(enc);
+	return err;
+}
+
+/* Drop the name record of @lname from lower inode of @lower (positive). */
+void ecfs_ln_forget(struct dentry *lower, const char *lname, size_t llen)
+{
+	char xname[ECFS_LN_XATTR_NAME_MAX + 1];
+	struct inode *inode = d_inode(lower);
+	int err;
+
+	if (ecfs_ln_parse_slot(lname, llen) < 0)
+		return;
+	ecfs_ln_xattr_name(lname, llen, xname);
+	inode_lock(inode);
+	err = __vfs_removexattr(ECFS_NOP_IDMAP, lower, xname);
+	inode_unlock(inode);
+	/* A stale record names nothing: no lower entry has that name here. */
+	if (err && err != -ENODATA)
+		pr_warn_ratelimited("could not drop long-name record %s: %d\n",
+				    xname, err);
+}
+
+/* Long names keep ecryptfs_long_names' promise only with user xattrs. */
+int ecfs_ln_check_lower(struct dentry *lower_root)
+{
+	ssize_t got;
+
+	inode_lock_shared(d_inode(lower_root));
+	got = __vfs_getxattr(lower_root, d_inode(lower_root),
+			     ECFS_LN_XATTR_PREFIX "probe", NULL, 0);
+	inode_unlock_shared(d_inode(lower_root));
+	return got == -EOPNOTSUPP ? -EOPNOTSUPP : 0;
 }

@@ -139,8 +139,16 @@ static struct dentry *ecfs_lookup(struct inode *dir, struct dentry *dentry,
 					dentry->d_name.len, &lname, &llen);
 		if (err)
 			return ERR_PTR(err);
-		lower = lookup_one_len_unlocked(lname, lower_parent->dentry,
-						llen);
+		/* The lower fs cannot check a name it stores as a digest. */
+		if (llen > ECFS_LOWER_NAME_MAX && ecfs_long_names(sbi))
+			lower = dentry->d_name.len > NAME_MAX ?
+				ERR_PTR(-ENAMETOOLONG) :
+				ecfs_ln_lookup(sbi, lower_parent->dentry,
+					       lname, llen);
+		else
+			lower = lookup_one_len_unlocked(lname,
+							lower_parent->dentry,
+							llen);
 		kfree(lname);
 	} else {
 		lower = lookup_one_len_unlocked(dentry->d_name.name,
@@ -201,6 +209,25 @@ static int ecfs_lock_parent(struct dentry *dentry, struct dentry **lower,
 static struct ecfs_idmap *ecfs_lower_idmap(struct dentry *dentry)
 {
 	return ecfs_mnt_idmap(ecfs_lower_path(dentry)->mnt);
+}
+
+/* Whether the lower entry of @dentry is a long-name digest. */
+static bool ecfs_is_long(struct dentry *dentry, struct dentry *lower)
+{
+	return ecfs_long_names(ecfs_sb(dentry->d_sb)) &&
+	       ecfs_ln_is_lower(lower->d_name.name, lower->d_name.len);
+}
+
+/*
+ * A long name's record (keyed by the lower name) may be dropped from the
+ * inode of @lower only if no other link can share it: hard links of the
+ * same name in two directories have the same key.
+ */
+static bool ecfs_ln_unshared(struct dentry *lower)
+{
+	struct inode *inode = d_inode(lower);
+
+	return S_ISDIR(inode->i_mode) || inode->i_nlink <= 1;
 }
 
 /* Attach the inode of a freshly made lower object to @dentry. */
@@ -285,6 +312,15 @@ static int ecfs_create(struct ecfs_idmap *idmap, struct inode *dir,
 		inode_unlock(lower_dir);
 		return err;
 	}
+	if (ecfs_is_long(dentry, lower)) {
+		err = ecfs_ln_store(ecfs_sb(dir->i_sb), dentry,
+				    &lower->d_name, lower);
+		if (err) {
+			ecfs_undo_create(dentry, lower, lower_dir);
+			inode_unlock(lower_dir);
+			return err;
+		}
+	}
 	lower_inode = d_inode(lower);
 	inode = ecfs_iget(lower_inode, dir->i_sb);
 	if (IS_ERR(inode)) {
@@ -327,6 +363,12 @@ static int ecfs_link(struct dentry *old_dentry, struct inode *dir,
 		       lower_new, NULL);
 	if (!err && d_really_is_negative(lower_new))
 		err = -ENOENT;
+	if (!err && ecfs_is_long(new_dentry, lower_new)) {
+		err = ecfs_ln_store(ecfs_sb(dir->i_sb), new_dentry,
+				    &lower_new->d_name, lower_new);
+		if (err)
+			ecfs_undo_create(new_dentry, lower_new, lower_dir);
+	}
 	if (!err)
 		err = ecfs_instantiate(new_dentry, lower_new);
 	if (!err) {
@@ -351,6 +393,10 @@ static int ecfs_unlink(struct inode *dir, struct dentry *dentry)
 		return err;
 	dget(lower);
 	err = vfs_unlink(ecfs_lower_idmap(dentry), lower_dir, lower, NULL);
+	/*
+	 * A long name's record stays on an inode that other links keep: a
+	 * link of the same name in another directory shares it (same key).
+	 */
 	dput(lower);
 	if (!err) {
 		fsstack_copy_attr_times(dir, lower_dir);
@@ -380,6 +426,12 @@ static int ecfs_symlink(struct ecfs_idmap *idmap, struct inode *dir,
 	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
 	if (err)
 		goto out_free;
+	/* No user xattr on a symlink to hold a long name: as upstream. */
+	if (ecfs_is_long(dentry, lower)) {
+		inode_unlock(lower_dir);
+		err = -ENAMETOOLONG;
+		goto out_free;
+	}
 	err = vfs_symlink(ecfs_lower_idmap(dentry), lower_dir, lower, ltarget);
 	if (!err && d_really_is_negative(lower))
 		err = -ENOENT;
@@ -395,6 +447,41 @@ out_free:
 	return err;
 }
 
+/*
+ * Record the long name of a new lower directory, or remove the directory.
+ * Some file systems leave @lower negative after mkdir: the record then
+ * goes on a fresh lookup of it (the lower parent is locked).
+ */
+static int ecfs_mkdir_long(struct dentry *dentry, struct dentry *lower,
+			   struct inode *lower_dir)
+{
+	struct dentry *made = dget(lower);
+	int err;
+
+	if (d_really_is_negative(made)) {
+		dput(made);
+		made = lookup_one_len(lower->d_name.name, lower->d_parent,
+				      lower->d_name.len);
+		if (IS_ERR(made))
+			return PTR_ERR(made);
+		if (d_really_is_negative(made)) {
+			dput(made);
+			return -ENOENT;
+		}
+	}
+	err = ecfs_ln_store(ecfs_sb(dentry->d_sb), dentry, &made->d_name,
+			    made);
+	if (err) {
+		int rerr = vfs_rmdir(ecfs_lower_idmap(dentry), lower_dir, made);
+
+		if (rerr)
+			pr_err("could not remove the half-made lower directory %pd: %d\n",
+			       dentry, rerr);
+	}
+	dput(made);
+	return err;
+}
+
 static int ecfs_mkdir(struct ecfs_idmap *idmap, struct inode *dir,
 		      struct dentry *dentry, umode_t mode)
 {
@@ -406,6 +493,8 @@ static int ecfs_mkdir(struct ecfs_idmap *idmap, struct inode *dir,
 	if (err)
 		return err;
 	err = vfs_mkdir(ecfs_lower_idmap(dentry), lower_dir, lower, mode);
+	if (!err && ecfs_is_long(dentry, lower))
+		err = ecfs_mkdir_long(dentry, lower, lower_dir);
 	/* Some file systems leave the new dentry unhashed and negative. */
 	if (!err && d_really_is_positive(lower))
 		err = ecfs_instantiate(dentry, lower);
@@ -451,6 +540,11 @@ static int ecfs_mknod(struct ecfs_idmap *idmap, struct inode *dir,
 	err = ecfs_lock_parent(dentry, &lower, &lower_dir);
 	if (err)
 		return err;
+	/* Special files cannot carry the user xattr of a long name. */
+	if (ecfs_is_long(dentry, lower)) {
+		inode_unlock(lower_dir);
+		return -ENAMETOOLONG;
+	}
 	err = vfs_mknod(ecfs_lower_idmap(dentry), lower_dir, lower, mode, dev);
 	if (!err && d_really_is_negative(lower))
 		err = -ENOENT;
@@ -474,6 +568,9 @@ static int ecfs_rename(struct ecfs_idmap *idmap, struct inode *old_dir,
 	struct dentry *lower_new_dir = ecfs_lower_dentry(new_dentry->d_parent);
 	struct inode *target = d_inode(new_dentry);
 	struct renamedata rd = {};
+	bool new_long, old_long;
+	char *old_lname = NULL;
+	size_t old_llen = 0;
 	struct dentry *trap;
 	int err;
 
@@ -497,6 +594,26 @@ static int ecfs_rename(struct ecfs_idmap *idmap, struct inode *old_dir,
 	if (trap == lower_new)
 		goto out;
 
+	/*
+	 * A long target name is recorded on the source before the rename, so
+	 * that it is never reachable without one; the same name moved to
+	 * another directory has the same record already.
+	 */
+	new_long = ecfs_is_long(new_dentry, lower_new);
+	old_long = ecfs_is_long(old_dentry, lower_old);
+	if (new_long && old_long &&
+	    lower_old->d_name.len == lower_new->d_name.len &&
+	    !memcmp(lower_old->d_name.name, lower_new->d_name.name,
+		    lower_new->d_name.len)) {
+		new_long = false;
+		old_long = false;
+	}
+	if (new_long) {
+		err = ecfs_ln_store(ecfs_sb(new_dir->i_sb), new_dentry,
+				    &lower_new->d_name, lower_old);
+		if (err)
+			goto out;
+	}
 	ecfs_rename_idmaps(&rd, ecfs_lower_idmap(old_dentry),
 			   ecfs_lower_idmap(new_dentry));
 	rd.old_dir = d_inode(lower_old_dir);
@@ -504,15 +621,32 @@ static int ecfs_rename(struct ecfs_idmap *idmap, struct inode *old_dir,
 	rd.new_dir = d_inode(lower_new_dir);
 	rd.new_dentry = lower_new;
 	rd.flags = flags;
+	/* The old name is copied: vfs_rename gives lower_old the new one. */
+	if (old_long) {
+		old_lname = kmemdup(lower_old->d_name.name,
+				    lower_old->d_name.len, GFP_KERNEL);
+		old_llen = lower_old->d_name.len;
+		err = -ENOMEM;
+		if (!old_lname)
+			goto out_unstore;
+	}
 	err = vfs_rename(&rd);
 	if (err)
-		goto out;
+		goto out_unstore;
+	if (old_long && ecfs_ln_unshared(lower_old))
+		ecfs_ln_forget(lower_old, old_lname, old_llen);
 	if (target)
 		fsstack_copy_attr_all(target, ecfs_lower_inode(target));
 	fsstack_copy_attr_all(new_dir, d_inode(lower_new_dir));
 	if (new_dir != old_dir)
 		fsstack_copy_attr_all(old_dir, d_inode(lower_old_dir));
+	goto out;
+out_unstore:
+	if (new_long && ecfs_ln_unshared(lower_old))
+		ecfs_ln_forget(lower_old, lower_new->d_name.name,
+			       lower_new->d_name.len);
 out:
+	kfree(old_lname);
 	dput(lower_new);
 	dput(lower_old);
 	unlock_rename(lower_old_dir, lower_new_dir);

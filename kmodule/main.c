@@ -37,6 +37,7 @@ enum ecfs_opt {
 	OPT_UNLINK_SIGS,
 	OPT_AUTH_TOK_ONLY,
 	OPT_CHECK_DEV_RUID,
+	OPT_LONG_NAMES,
 };
 
 static const struct fs_parameter_spec ecfs_param_specs[] = {
@@ -54,6 +55,7 @@ static const struct fs_parameter_spec ecfs_param_specs[] = {
 	fsparam_flag(ECFS_OPT_UNLINK_SIGS, OPT_UNLINK_SIGS),
 	fsparam_flag(ECFS_OPT_AUTH_TOK_ONLY, OPT_AUTH_TOK_ONLY),
 	fsparam_flag(ECFS_OPT_CHECK_DEV_RUID, OPT_CHECK_DEV_RUID),
+	fsparam_flag(ECFS_OPT_LONG_NAMES, OPT_LONG_NAMES),
 	{}
 };
 
@@ -158,6 +160,9 @@ static int ecfs_parse_param(struct fs_context *fc, struct fs_parameter *param)
 	case OPT_CHECK_DEV_RUID:
 		sbi->flags |= ECFS_MNT_CHECK_DEV_RUID;
 		break;
+	case OPT_LONG_NAMES:
+		sbi->flags |= ECFS_MNT_LONG_NAMES;
+		break;
 	}
 	return 0;
 }
@@ -195,8 +200,14 @@ static int ecfs_validate_options(struct fs_context *fc,
 	if (err)
 		return err;
 	/* Without a FNEK the fn_ options are kept but unused, as upstream. */
-	if (!sbi->fnek_sig[0])
-		return 0;
+	if (!sbi->fnek_sig[0]) {
+		if (!(sbi->flags & ECFS_MNT_LONG_NAMES))
+			return 0;
+		pr_err("%s needs filename encryption: add %s=<sig>\n",
+		       ECFS_OPT_LONG_NAMES, ECFS_OPT_FNEK_SIG);
+		return invalfc(fc, "%s without %s", ECFS_OPT_LONG_NAMES,
+			       ECFS_OPT_FNEK_SIG);
+	}
 	sbi->flags |= ECFS_MNT_FNEK;
 	if (!sbi->fn_cipher[0])
 		strscpy(sbi->fn_cipher, sbi->cipher, sizeof(sbi->fn_cipher));
@@ -288,6 +299,14 @@ static int ecfs_get_tree(struct fs_context *fc)
 		       i_uid_read(d_inode(lower.dentry)),
 		       from_kuid(&init_user_ns, current_uid()));
 		err = -EPERM;
+		goto out_path;
+	}
+
+	if ((sbi->flags & ECFS_MNT_LONG_NAMES) &&
+	    ecfs_ln_check_lower(lower.dentry)) {
+		pr_err("%s needs user extended attributes on the lower file system (%s has none)\n",
+		       ECFS_OPT_LONG_NAMES, lower.dentry->d_sb->s_type->name);
+		err = -EOPNOTSUPP;
 		goto out_path;
 	}
 
@@ -401,6 +420,13 @@ static ssize_t version_str_show(struct kobject *kobj,
 		if (ECFS_VERSIONING_IMPLEMENTED & ecfs_feature_names[i].bit)
 			len += sysfs_emit_at(buf, len, "%s\n",
 					     ecfs_feature_names[i].name);
+	/*
+	 * Ours only, and on no bit of the version mask: upstream may give
+	 * any of the free bits a meaning of its own.
+	 */
+	len += sysfs_emit_at(buf, len,
+			     "long names (non-upstream: %s)\n",
+			     ECFS_OPT_LONG_NAMES);
 	return len;
 }
 

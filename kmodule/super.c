@@ -79,6 +79,8 @@ static int ecfs_show_options(struct seq_file *m, struct dentry *root)
 		seq_puts(m, ",ecryptfs_mount_auth_tok_only");
 	if (sbi->flags & ECFS_MNT_CHECK_DEV_RUID)
 		seq_puts(m, ",ecryptfs_check_dev_ruid");
+	if (sbi->flags & ECFS_MNT_LONG_NAMES)
+		seq_puts(m, "," ECFS_OPT_LONG_NAMES);
 	return 0;
 }
 

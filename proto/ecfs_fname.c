@@ -280,3 +280,98 @@ int ecfs_fname_decrypt(const struct ecfs_fname_key *key, const char *lower, size
 	}
 	return rc == -EBADMSG ? -EKEYREJECTED : rc;
 }
+
+/* ---- long names (ours only) ---- */
+
+int ecfs_lname_slot(const char *lower, size_t len)
+{
+	static const char alphabet[] = ECFS_B64_ALPHABET;
+	size_t n = ECFS_LN_PREFIX_LEN + ECFS_LN_DIGEST_CHARS, i;
+
+	if (len <= ECFS_LN_PREFIX_LEN || memcmp(lower, ECFS_LN_PREFIX, ECFS_LN_PREFIX_LEN))
+		return -ENOENT;
+	if (len != n && len != n + 2)
+		return -EINVAL;
+	for (i = ECFS_LN_PREFIX_LEN; i < n; i++)
+		if (!lower[i] || !strchr(alphabet, lower[i]))
+			return -EINVAL;
+	if (len == n)
+		return 0;
+	if (lower[n] != '.' || lower[n + 1] < '1' || lower[n + 1] >= '0' + ECFS_LN_SLOTS)
+		return -EINVAL;
+	return lower[n + 1] - '0';
+}
+
+int ecfs_lname_xattr(const char *lower, size_t len, char *out, size_t out_size)
+{
+	size_t tail = len - ECFS_LN_PREFIX_LEN;
+
+	if (ecfs_lname_slot(lower, len) < 0)
+		return -EINVAL;
+	if (ECFS_LN_XATTR_PREFIX_LEN + tail + 1 > out_size)
+		return -ENOBUFS;
+	memcpy(out, ECFS_LN_XATTR_PREFIX, ECFS_LN_XATTR_PREFIX_LEN);
+	memcpy(out + ECFS_LN_XATTR_PREFIX_LEN, lower + ECFS_LN_PREFIX_LEN, tail);
+	out[ECFS_LN_XATTR_PREFIX_LEN + tail] = '\0';
+	return 0;
+}
+
+/* A record is an upstream-style name too long for the lower fs. */
+static bool lname_rec_ok(const char *rec, size_t rec_len)
+{
+	return rec_len > ECFS_LOWER_NAME_MAX && rec_len <= ECFS_LN_VALUE_MAX &&
+	       !memcmp(rec, ECFS_FNEK_PREFIX, ECFS_FNEK_PREFIX_LEN);
+}
+
+static int lname_digest(const char *rec, size_t rec_len, char d[ECFS_LN_DIGEST_CHARS])
+{
+	uint8_t hash[EVP_MAX_MD_SIZE];
+	unsigned int hlen = 0;
+	EVP_MD *md = EVP_MD_fetch(ecfs_crypto_libctx(), "SHA256", NULL);
+	int rc = -EIO;
+
+	if (md && EVP_Digest(rec, rec_len, hash, &hlen, md, NULL) && hlen >= ECFS_LN_DIGEST_BYTES &&
+	    ecfs_b64_encode(hash, ECFS_LN_DIGEST_BYTES, d, ECFS_LN_DIGEST_CHARS) ==
+		    ECFS_LN_DIGEST_CHARS)
+		rc = 0;
+	EVP_MD_free(md);
+	return rc;
+}
+
+int ecfs_lname_make(const char *rec, size_t rec_len, unsigned int slot, char *out,
+		    size_t out_size, size_t *out_len)
+{
+	size_t n = ECFS_LN_PREFIX_LEN + ECFS_LN_DIGEST_CHARS;
+	int rc;
+
+	if (slot >= ECFS_LN_SLOTS || !lname_rec_ok(rec, rec_len))
+		return -EINVAL;
+	if (out_size < n + (slot ? 2 : 0) + 1)
+		return -ENOBUFS;
+	memcpy(out, ECFS_LN_PREFIX, ECFS_LN_PREFIX_LEN);
+	rc = lname_digest(rec, rec_len, out + ECFS_LN_PREFIX_LEN);
+	if (rc)
+		return rc;
+	if (slot) {
+		out[n++] = '.';
+		out[n++] = (char)('0' + slot);
+	}
+	out[n] = '\0';
+	*out_len = n;
+	return 0;
+}
+
+int ecfs_lname_check(const char *lower, size_t len, const char *rec, size_t rec_len)
+{
+	char d[ECFS_LN_DIGEST_CHARS];
+	int rc;
+
+	if (ecfs_lname_slot(lower, len) < 0)
+		return -EINVAL;
+	if (!lname_rec_ok(rec, rec_len))
+		return -EBADMSG;
+	rc = lname_digest(rec, rec_len, d);
+	if (rc)
+		return rc;
+	return memcmp(d, lower + ECFS_LN_PREFIX_LEN, ECFS_LN_DIGEST_CHARS) ? -EBADMSG : 0;
+}

@@ -81,4 +81,40 @@ int ecfs_fname_decrypt(const struct ecfs_fname_key *key, const char *lower, size
 int ecfs_fname_peek(const char *lower, size_t len, uint8_t sig[ECFS_SIG_SIZE],
 		    unsigned int *code);
 
+/*
+ * Long names (OURS ONLY, mount option ecryptfs_long_names; the layout is in
+ * ecryptfs_proto.h section 5).  A lower long name carries no ciphertext:
+ * its record, the upstream-style name, is in the entry's extended attribute
+ * named by ecfs_lname_xattr(), and decrypts like a symlink target.
+ */
+
+/*
+ * The slot (0 .. ECFS_LN_SLOTS - 1) of lower long name @lower; -ENOENT if
+ * it does not carry ECFS_LN_PREFIX, -EINVAL if it does but is malformed.
+ */
+int ecfs_lname_slot(const char *lower, size_t len);
+
+/*
+ * Name of the extended attribute that holds the record of lower long name
+ * @lower, NUL-terminated (ECFS_LN_XATTR_NAME_MAX + 1 bytes suffice).
+ * -EINVAL not a well-formed long name, -ENOBUFS @out too small.
+ */
+int ecfs_lname_xattr(const char *lower, size_t len, char *out, size_t out_size);
+
+/*
+ * Lower long name of @slot for record @rec (an upstream-style name longer
+ * than ECFS_LOWER_NAME_MAX), NUL-terminated (ECFS_LN_LOWER_MAX + 1 bytes
+ * suffice).  -EINVAL bad slot or not a long record, -ENOBUFS, -EIO.
+ */
+int ecfs_lname_make(const char *rec, size_t rec_len, unsigned int slot, char *out,
+		    size_t out_size, size_t *out_len);
+
+/*
+ * Whether record @rec belongs to lower long name @lower: 0 yes; -EINVAL
+ * @lower is not a well-formed long name; -EBADMSG the record is not a long
+ * upstream-style name or does not hash to @lower's digest (a collision, or
+ * an attribute copied to the wrong entry); -EIO.
+ */
+int ecfs_lname_check(const char *lower, size_t len, const char *rec, size_t rec_len);
+
 #endif /* ECFS_FNAME_H */

@@ -384,6 +384,34 @@ struct ecfs_file_header {
 	"-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 #define ECFS_LOWER_NAME_MAX		255
 
+/*
+ * Long names: OURS ONLY, with the mount option ECFS_OPT_LONG_NAMES.  A name
+ * whose upstream-style lower name (ECFS_FNEK_PREFIX + base64 of tag 70)
+ * would exceed ECFS_LOWER_NAME_MAX is stored as
+ *   ECFS_LN_PREFIX  D  [ "." slot ]          (slot 1..ECFS_LN_SLOTS-1)
+ * where D is ECFS_B64_ALPHABET base64 of the first ECFS_LN_DIGEST_BYTES of
+ * SHA-256 over that upstream-style name.  The upstream-style name itself
+ * (ASCII, no NUL) is the value of the lower entry's extended attribute
+ * ECFS_LN_XATTR_PREFIX followed by the lower name without ECFS_LN_PREFIX:
+ * one attribute per link, so hard links under different long names each
+ * keep theirs.  Only regular files and directories: Linux allows user.*
+ * attributes on nothing else.  A lower entry whose attribute is missing,
+ * does not hash to D or does not decrypt is not shown.  Upstream skips
+ * these entries (no ECFS_FNEK_PREFIX) and cannot look them up.
+ */
+#define ECFS_LN_PREFIX			"ECRYPTFS_LONGNAME."
+#define ECFS_LN_PREFIX_LEN		18
+#define ECFS_LN_DIGEST_BYTES		30
+#define ECFS_LN_DIGEST_CHARS		40	/* base64 of 30 bytes */
+#define ECFS_LN_SLOTS			4
+#define ECFS_LN_XATTR_PREFIX		"user.ecryptfs_ln."
+#define ECFS_LN_XATTR_PREFIX_LEN	17
+/* Lower name: prefix, digest, ".N" */
+#define ECFS_LN_LOWER_MAX		(ECFS_LN_PREFIX_LEN + ECFS_LN_DIGEST_CHARS + 2)
+#define ECFS_LN_XATTR_NAME_MAX		(ECFS_LN_XATTR_PREFIX_LEN + ECFS_LN_DIGEST_CHARS + 2)
+/* Upstream-style name of a 255-byte plaintext is 404 characters. */
+#define ECFS_LN_VALUE_MAX		512
+
 /* ---- 6. /dev/ecryptfs frames ---- */
 #define ECFS_MSG_HELO			100
 #define ECFS_MSG_QUIT			101
@@ -593,6 +621,8 @@ static inline unsigned int ecfs_cipher_code_block_size(unsigned int code)
 #define ECFS_OPT_UNLINK_SIGS		"ecryptfs_unlink_sigs"
 #define ECFS_OPT_AUTH_TOK_ONLY		"ecryptfs_mount_auth_tok_only"
 #define ECFS_OPT_CHECK_DEV_RUID		"ecryptfs_check_dev_ruid"
+/* Ours only (see section 5): never given to upstream's module. */
+#define ECFS_OPT_LONG_NAMES		"ecryptfs_long_names"
 
 /* ---- compile-time pins ---- */
 ECFS_BUILD_ASSERT(sizeof(struct ecfs_file_header) == ECFS_HDR_FIXED_LEN);
@@ -627,6 +657,9 @@ ECFS_BUILD_ASSERT(ECFS_TAG1_OFF_ENC_KEY == ECFS_TAG1_OFF_KEY_ID +
 		  ECFS_SIG_SIZE + 1);
 ECFS_BUILD_ASSERT(ECFS_TAG70_OFF_CT == ECFS_TAG70_OFF_SIG + ECFS_SIG_SIZE + 1);
 ECFS_BUILD_ASSERT(sizeof(ECFS_FNEK_PREFIX) - 1 == ECFS_FNEK_PREFIX_LEN);
+ECFS_BUILD_ASSERT(sizeof(ECFS_LN_PREFIX) - 1 == ECFS_LN_PREFIX_LEN);
+ECFS_BUILD_ASSERT(sizeof(ECFS_LN_XATTR_PREFIX) - 1 == ECFS_LN_XATTR_PREFIX_LEN);
+ECFS_BUILD_ASSERT(ECFS_LN_DIGEST_CHARS == ECFS_LN_DIGEST_BYTES / 3 * 4);
 ECFS_BUILD_ASSERT(sizeof(ECFS_FEK_PREFIX) - 1 == ECFS_FEK_PREFIX_LEN);
 ECFS_BUILD_ASSERT(sizeof(ECFS_B64_ALPHABET) - 1 == 64);
 ECFS_BUILD_ASSERT(sizeof(ECFS_TAG11_FILENAME) - 1 == ECFS_TAG11_FILENAME_LEN);

@@ -227,7 +227,7 @@ static char *out_name(struct run *r, const char *src_path, const char *name)
 
 	if (!r->fnek)
 		return strdup(name);
-	if (ed_name_decrypt(&r->keys, name, plain, sizeof(plain), &e) < 0) {
+	if (ed_entry_name(&r->keys, src_path, name, plain, sizeof(plain), &e) < 0) {
 		report(src_path, e.msg);
 		return NULL;
 	}

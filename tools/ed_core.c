@@ -642,3 +642,55 @@ int ed_target_decrypt(const struct ed_keys *ks, const char *lower, char *out, si
 	}
 	return target_long(ks, lower, out, out_size, e);
 }
+
+/*
+ * A long name (ecryptfs_long_names, ours only): the lower entry @path is
+ * named by a digest; its record, an upstream-style name too long for the
+ * lower file system, is in an extended attribute of the entry itself.
+ */
+static int lname_decrypt(const struct ed_keys *ks, const char *path, const char *lower,
+			 char *out, size_t out_size, struct ed_err *e)
+{
+	char xname[ECFS_LN_XATTR_NAME_MAX + 1], rec[ECFS_LN_VALUE_MAX + 1];
+	size_t len = strlen(lower), n;
+	ssize_t got;
+	int rc;
+
+	rc = ecfs_lname_xattr(lower, len, xname, sizeof(xname));
+	if (rc < 0)
+		return ed_fail(e, -EBADMSG, "malformed long-name entry %.40s...", lower);
+	got = lgetxattr(path, xname, rec, sizeof(rec) - 1);
+	if (got < 0) {
+		if (errno == ENODATA || errno == ERANGE)
+			return ed_fail(e, -EBADMSG,
+				       "long-name entry %.40s... has no valid %s attribute (was it copied without extended attributes?)",
+				       lower, xname);
+		return ed_fail(e, -errno, "cannot read %s: %s", xname, strerror(errno));
+	}
+	rec[got] = '\0';
+	rc = ecfs_lname_check(lower, len, rec, (size_t)got);
+	if (rc < 0)
+		return ed_fail(e, rc == -EIO ? -EIO : -EBADMSG,
+			       "long-name entry %.40s...: its %s attribute belongs to another name",
+			       lower, xname);
+	if (memchr(rec, '\0', (size_t)got))
+		return ed_fail(e, -EBADMSG, "long-name entry %.40s...: corrupt record", lower);
+	rc = target_long(ks, rec, out, out_size, e);
+	if (rc < 0)
+		return rc;
+	n = strlen(out);
+	/* What the kernel would show: one path component, too long for upstream. */
+	if (n > ECFS_LOWER_NAME_MAX || n <= ECFS_FNEK_MAX_NAME_LEN || strchr(out, '/') ||
+	    !strcmp(out, ".") || !strcmp(out, ".."))
+		return ed_fail(e, -EBADMSG, "long-name entry %.40s... decrypts to no valid long name",
+			       lower);
+	return 1;
+}
+
+int ed_entry_name(const struct ed_keys *ks, const char *path, const char *lower, char *out,
+		  size_t out_size, struct ed_err *e)
+{
+	if (ecfs_lname_slot(lower, strlen(lower)) != -ENOENT)
+		return lname_decrypt(ks, path, lower, out, out_size, e);
+	return ed_name_decrypt(ks, lower, out, out_size, e);
+}

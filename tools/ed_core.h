@@ -165,4 +165,13 @@ int ed_name_decrypt(const struct ed_keys *ks, const char *lower, char *out, size
 int ed_target_decrypt(const struct ed_keys *ks, const char *lower, char *out, size_t out_size,
 		      struct ed_err *e);
 
+/*
+ * The name of lower entry @lower at @path: ed_name_decrypt, or for a long
+ * name (ecryptfs_long_names, ours only) the record in its extended
+ * attribute, checked against the entry's digest.  Same return values;
+ * @out should hold 256 bytes.
+ */
+int ed_entry_name(const struct ed_keys *ks, const char *path, const char *lower, char *out,
+		  size_t out_size, struct ed_err *e);
+
 #endif /* ED_CORE_H */

@@ -10,7 +10,8 @@
  * what was written equals the hash of what was decrypted.  Its line (hash,
  * size, name) then goes into the state file, so an interrupted run skips
  * the files already there.  Modes, owners (as root), times, xattrs (but
- * user.ecryptfs, the eCryptfs metadata), symlinks, hard links, fifos and
+ * user.ecryptfs, the eCryptfs metadata, and the records of long names,
+ * user.ecryptfs_ln.*, which become the names they hold), symlinks, hard links, fifos and
  * device nodes are kept; holes are kept for all-zero 4 KiB blocks.  A file
  * that cannot be decrypted is named and skipped; the rest goes on.
  */
@@ -208,7 +209,9 @@ static void mg_copy_xattrs(struct mg_run *r, const char *src, const char *dst, i
 	for (name = list; ll > 0 && name < list + ll; name += strlen(name) + 1) {
 		int rc;
 
-		if (!strcmp(name, ECFS_XATTR_NAME))
+		/* eCryptfs's own: the metadata and the long-name records. */
+		if (!strcmp(name, ECFS_XATTR_NAME) ||
+		    !strncmp(name, ECFS_LN_XATTR_PREFIX, ECFS_LN_XATTR_PREFIX_LEN))
 			continue;
 		vl = nofollow ? lgetxattr(src, name, val, MG_XATTR_VAL) :
 			getxattr(src, name, val, MG_XATTR_VAL);
@@ -645,7 +648,7 @@ static int mg_entry(struct mg_run *r, const char *src_dir, const char *dst_dir,
 	}
 	if (!r->fnek) {
 		snprintf(plain, sizeof(plain), "%s", name);
-	} else if (ed_name_decrypt(&r->keys, name, plain, sizeof(plain), &e) < 0) {
+	} else if (ed_entry_name(&r->keys, src, name, plain, sizeof(plain), &e) < 0) {
 		mg_err(r, src, "%s", e.msg);
 		r->failed++;
 		goto out;

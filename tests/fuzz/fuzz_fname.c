@@ -3,7 +3,9 @@
  * fuzz_fname.c - ecfs_fname_peek() and ecfs_fname_decrypt() on arbitrary
  * lower names, with a fixed FNEK ("foo", the upstream quirk salt) for each
  * cipher code the packet may name.  A name that decrypts and verifies must
- * come back unchanged through encrypt + decrypt.
+ * come back unchanged through encrypt + decrypt.  The same input, split at
+ * its first NUL into a lower name and a record, goes through the long-name
+ * codec (ours only): a record that checks must rebuild the lower name.
  */
 #include <errno.h>
 #include <string.h>
@@ -32,6 +34,30 @@ static void fuzz_fname_init(void)
 	}
 }
 
+static void fuzz_lname(const char *data, size_t size)
+{
+	const char *nul = memchr(data, '\0', size);
+	size_t ll = nul ? (size_t)(nul - data) : size;
+	const char *rec = nul ? nul + 1 : "";
+	size_t rl = nul ? size - ll - 1 : 0, al = 0;
+	char x[ECFS_LN_XATTR_NAME_MAX + 1], again[ECFS_LN_LOWER_MAX + 1];
+	int slot = ecfs_lname_slot(data, ll);
+
+	if (slot < 0) {
+		FUZZ_CHECK(slot == -ENOENT || slot == -EINVAL);
+		FUZZ_CHECK(ecfs_lname_xattr(data, ll, x, sizeof(x)) == -EINVAL);
+		FUZZ_CHECK(ecfs_lname_check(data, ll, rec, rl) == -EINVAL);
+		return;
+	}
+	FUZZ_CHECK(slot < ECFS_LN_SLOTS && ll <= ECFS_LN_LOWER_MAX);
+	FUZZ_CHECK(ecfs_lname_xattr(data, ll, x, sizeof(x)) == 0);
+	FUZZ_CHECK(strlen(x) == ECFS_LN_XATTR_PREFIX_LEN + ll - ECFS_LN_PREFIX_LEN);
+	if (ecfs_lname_check(data, ll, rec, rl) != 0)
+		return;
+	FUZZ_CHECK(ecfs_lname_make(rec, rl, (unsigned int)slot, again, sizeof(again), &al) == 0);
+	FUZZ_CHECK(al == ll && memcmp(again, data, ll) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char name[300], lower[300], again[300];
@@ -42,6 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	fuzz_fname_init();
+	fuzz_lname((const char *)data, size);
 	if (ecfs_fname_peek((const char *)data, size, sig, &code) != 0)
 		return 0;
 	c = ecfs_cipher_by_code(code);

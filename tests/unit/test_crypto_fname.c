@@ -2,8 +2,8 @@
 /*
  * Unit tests for ecfs_fname: filename encryption round trips for every
  * cipher, the 143-byte limit, the packet layout checked by an independent
- * decoder (own base64, raw ECB, prefix recomputed with Botan's MD5), and
- * the error paths.
+ * decoder (own base64, raw ECB, prefix recomputed with Botan's MD5), the
+ * error paths, and the long-name codec (ours only).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -316,6 +316,87 @@ static void test_errors(void **state)
 	ecfs_fname_key_wipe(&guess);
 }
 
+/*
+ * Long names (ours only): the lower name is a fixed prefix and the SHA-256
+ * digest of the record; the expected digest was computed by an independent
+ * implementation (Python hashlib and its own base64 in the ecfs alphabet).
+ */
+static void make_record(char *rec, size_t len)
+{
+	static const char alphabet[] = ECFS_B64_ALPHABET;
+	size_t i;
+
+	memcpy(rec, ECFS_FNEK_PREFIX, ECFS_FNEK_PREFIX_LEN);
+	for (i = 0; i < len - ECFS_FNEK_PREFIX_LEN; i++)
+		rec[ECFS_FNEK_PREFIX_LEN + i] = alphabet[(i * 7) % 64];
+	rec[len] = '\0';
+}
+
+static void test_lname(void **state)
+{
+	static const char want[] =
+		ECFS_LN_PREFIX "A9OSKQbwX7AwqY1YDsnHTNpRTJcEjpBF0K1.cmOo";
+	char rec[ECFS_LN_VALUE_MAX + 1], lower[ECFS_LN_LOWER_MAX + 1];
+	char xname[ECFS_LN_XATTR_NAME_MAX + 1], bad[ECFS_LN_LOWER_MAX + 1];
+	size_t ll = 0;
+	unsigned int slot;
+
+	(void)state;
+	make_record(rec, 324);
+	assert_int_equal(ecfs_lname_make(rec, 324, 0, lower, sizeof(lower), &ll), 0);
+	assert_string_equal(lower, want);
+	assert_int_equal(ll, strlen(want));
+	assert_int_equal(ecfs_lname_slot(lower, ll), 0);
+	assert_int_equal(ecfs_lname_check(lower, ll, rec, 324), 0);
+	assert_int_equal(ecfs_lname_xattr(lower, ll, xname, sizeof(xname)), 0);
+	assert_string_equal(xname, ECFS_LN_XATTR_PREFIX "A9OSKQbwX7AwqY1YDsnHTNpRTJcEjpBF0K1.cmOo");
+
+	for (slot = 1; slot < ECFS_LN_SLOTS; slot++) {
+		assert_int_equal(ecfs_lname_make(rec, 324, slot, lower, sizeof(lower), &ll), 0);
+		assert_int_equal(ll, strlen(want) + 2);
+		assert_int_equal(lower[ll - 2], '.');
+		assert_int_equal(ecfs_lname_slot(lower, ll), (int)slot);
+		assert_int_equal(ecfs_lname_check(lower, ll, rec, 324), 0);
+		assert_int_equal(ecfs_lname_xattr(lower, ll, xname, sizeof(xname)), 0);
+		assert_int_equal(strlen(xname), ECFS_LN_XATTR_PREFIX_LEN + ll - ECFS_LN_PREFIX_LEN);
+	}
+	assert_int_equal(ll, ECFS_LN_LOWER_MAX);
+	assert_true(strlen(xname) == ECFS_LN_XATTR_NAME_MAX);
+
+	/* A record of another name, or altered, does not belong here. */
+	rec[100] = rec[100] == 'A' ? 'B' : 'A';
+	assert_int_equal(ecfs_lname_check(want, strlen(want), rec, 324), -EBADMSG);
+	make_record(rec, 324);
+	/* Records are long upstream-style names only. */
+	make_record(rec, ECFS_LOWER_NAME_MAX);
+	assert_int_equal(ecfs_lname_make(rec, ECFS_LOWER_NAME_MAX, 0, lower, sizeof(lower), &ll),
+			 -EINVAL);
+	assert_int_equal(ecfs_lname_check(want, strlen(want), rec, ECFS_LOWER_NAME_MAX), -EBADMSG);
+	make_record(rec, 324);
+	rec[0] = 'X';
+	assert_int_equal(ecfs_lname_make(rec, 324, 0, lower, sizeof(lower), &ll), -EINVAL);
+	make_record(rec, 324);
+	assert_int_equal(ecfs_lname_make(rec, 324, ECFS_LN_SLOTS, lower, sizeof(lower), &ll),
+			 -EINVAL);
+	assert_int_equal(ecfs_lname_make(rec, 324, 1, lower, ECFS_LN_LOWER_MAX, &ll), -ENOBUFS);
+
+	/* Lower names: not ours, or ours but malformed. */
+	assert_int_equal(ecfs_lname_slot("ECRYPTFS_FNEK_ENCRYPTED.abc", 27), -ENOENT);
+	assert_int_equal(ecfs_lname_slot(ECFS_LN_PREFIX, ECFS_LN_PREFIX_LEN), -ENOENT);
+	assert_int_equal(ecfs_lname_slot(want, strlen(want) - 1), -EINVAL);
+	snprintf(bad, sizeof(bad), "%s.0", want);
+	assert_int_equal(ecfs_lname_slot(bad, strlen(bad)), -EINVAL);
+	snprintf(bad, sizeof(bad), "%s.%d", want, ECFS_LN_SLOTS);
+	assert_int_equal(ecfs_lname_slot(bad, strlen(bad)), -EINVAL);
+	snprintf(bad, sizeof(bad), "%s", want);
+	bad[ECFS_LN_PREFIX_LEN + 3] = '/';
+	assert_int_equal(ecfs_lname_slot(bad, strlen(bad)), -EINVAL);
+	assert_int_equal(ecfs_lname_check(bad, strlen(bad), rec, 324), -EINVAL);
+	assert_int_equal(ecfs_lname_xattr(bad, strlen(bad), xname, sizeof(xname)), -EINVAL);
+	assert_int_equal(ecfs_lname_xattr(want, strlen(want), xname, ECFS_LN_XATTR_NAME_MAX - 2),
+			 -ENOBUFS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_lname),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

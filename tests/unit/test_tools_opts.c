@@ -361,6 +361,19 @@ static void test_kernel_opts(void **state)
 			    "context=system_u:object_r:tmp_t:s0");
 	assert_null(strstr(opts, "topsecret"));
 	assert_null(strstr(opts, "passwd"));
+	assert_null(strstr(opts, "ecryptfs_long_names"));
+	free(opts);
+	et_cfg_free(&m);
+
+	/* Ours only, passed on when asked for. */
+	merged("", "key=passphrase:passwd=topsecret,ecryptfs_cipher=aes,ecryptfs_key_bytes=16,"
+	       "ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=y,ecryptfs_long_names,"
+	       "ecryptfs_sig=253ca7e88811d184",
+	       &m);
+	assert_int_equal(m.long_names, 1);
+	assert_int_equal(et_cfg_kernel_opts(&m, sigs, &opts, err, sizeof(err)), 0);
+	assert_string_equal(opts, "ecryptfs_sig=253ca7e88811d184,ecryptfs_cipher=aes,ecryptfs_key_bytes=16,"
+			    "ecryptfs_fnek_sig=253ca7e88811d184,ecryptfs_unlink_sigs,ecryptfs_long_names");
 	free(opts);
 	et_cfg_free(&m);
 	(void)SIG_B;

@@ -224,7 +224,7 @@ enum opt_id {
 	O_KEY, O_PW_DIRECT, O_PW_FILE, O_PW_FD, O_PW_TYPE, O_SALT, O_SIG,
 	O_CIPHER, O_KEY_BYTES, O_PASSTHROUGH, O_XATTR, O_XATTR_META, O_ENC_VIEW,
 	O_FNE, O_FNEK_SIG, O_FN_CIPHER, O_FN_KEY_BYTES, O_UNLINK_SIGS,
-	O_AUTH_TOK_ONLY, O_CHECK_DEV_RUID, O_NO_SIG_CACHE, O_VERBOSITY,
+	O_AUTH_TOK_ONLY, O_CHECK_DEV_RUID, O_LONG_NAMES, O_NO_SIG_CACHE, O_VERBOSITY,
 	O_VERBOSE, O_NO_PROMPT, O_REMOUNT, O_MS_SET, O_MS_CLEAR, O_IGNORE,
 	O_LSM, O_KEYFILE, O_MODPARAM, O_COUNT
 };
@@ -287,6 +287,7 @@ static const struct opt_def opt_defs[] = {
 	{ ECFS_OPT_UNLINK_SIGS, O_UNLINK_SIGS, A_NONE, 0 },
 	{ ECFS_OPT_AUTH_TOK_ONLY, O_AUTH_TOK_ONLY, A_NONE, 0 },
 	{ ECFS_OPT_CHECK_DEV_RUID, O_CHECK_DEV_RUID, A_NONE, 0 },
+	{ ECFS_OPT_LONG_NAMES, O_LONG_NAMES, A_NONE, 0 },
 	{ "no_sig_cache", O_NO_SIG_CACHE, A_NONE, 0 },
 	{ "verbosity", O_VERBOSITY, A_VALUE, 0 },
 	{ "verbose", O_VERBOSE, A_NONE, 0 },
@@ -608,6 +609,7 @@ static int *flag_field(struct et_mount_cfg *cfg, enum opt_id id)
 	case O_UNLINK_SIGS:	return &cfg->unlink_sigs;
 	case O_AUTH_TOK_ONLY:	return &cfg->auth_tok_only;
 	case O_CHECK_DEV_RUID:	return &cfg->check_dev_ruid;
+	case O_LONG_NAMES:	return &cfg->long_names;
 	case O_NO_SIG_CACHE:	return &cfg->no_sig_cache;
 	case O_VERBOSE:		return &cfg->verbose;
 	case O_NO_PROMPT:	return &cfg->no_prompt;
@@ -679,6 +681,7 @@ static int (*const opt_handlers[])(struct opt_ctx *c) = {
 	[O_UNLINK_SIGS] = h_flag,
 	[O_AUTH_TOK_ONLY] = h_flag,
 	[O_CHECK_DEV_RUID] = h_flag,
+	[O_LONG_NAMES] = h_flag,
 	[O_NO_SIG_CACHE] = h_flag,
 	[O_VERBOSE] = h_flag,
 	[O_NO_PROMPT] = h_flag,
@@ -803,6 +806,7 @@ int et_cfg_merge(struct et_mount_cfg *out, struct et_mount_cfg *rc, struct et_mo
 	out->unlink_sigs = rc->unlink_sigs | cl->unlink_sigs;
 	out->auth_tok_only = rc->auth_tok_only | cl->auth_tok_only;
 	out->check_dev_ruid = rc->check_dev_ruid | cl->check_dev_ruid;
+	out->long_names = rc->long_names | cl->long_names;
 	out->no_sig_cache = rc->no_sig_cache | cl->no_sig_cache;
 	out->no_prompt = rc->no_prompt | cl->no_prompt;
 	out->verbose = rc->verbose | cl->verbose;
@@ -1006,6 +1010,9 @@ int et_cfg_kernel_opts(const struct et_mount_cfg *cfg, char key_sigs[][ECFS_SIG_
 		sb_add(&b, ",", ECFS_OPT_AUTH_TOK_ONLY);
 	if (cfg->check_dev_ruid)
 		sb_add(&b, ",", ECFS_OPT_CHECK_DEV_RUID);
+	/* Ours only; without a FNEK the kernel refuses it and says why. */
+	if (cfg->long_names)
+		sb_add(&b, ",", ECFS_OPT_LONG_NAMES);
 	for (i = 0; i < cfg->lsm.n; i++) {
 		if (cfg->lsm.v[i].value)
 			sb_add(&b, ",", "%s=%s", cfg->lsm.v[i].name, cfg->lsm.v[i].value);

@@ -92,6 +92,7 @@ struct et_mount_cfg {
 	int unlink_sigs;
 	int auth_tok_only;
 	int check_dev_ruid;
+	int long_names;		/* ecryptfs_long_names (ours only) */
 	int no_sig_cache;
 	int verbosity;		/* ET_UNSET, or the value of verbosity= */
 	int no_prompt;
