@@ -145,4 +145,27 @@ static inline int ecfs_vfs_getattr(const struct path *path,
 #define ECFS_XATTR_ARRAY_CONST
 #endif
 
+/* write_cache_pages() calls back with a page up to 6.2, a folio from 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define ECFS_WCP_FOLIO 1
+#else
+#define ECFS_WCP_FOLIO 0
+#endif
+
+/* vfs_iter_write() takes the lower fs's freeze protection from 6.7 on. */
+static inline ssize_t ecfs_iter_write(struct file *file, struct iov_iter *iter,
+				      loff_t *pos)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	return vfs_iter_write(file, iter, pos, 0);
+#else
+	ssize_t ret;
+
+	file_start_write(file);
+	ret = vfs_iter_write(file, iter, pos, 0);
+	file_end_write(file);
+	return ret;
+#endif
+}
+
 #endif /* ECFS_COMPAT_H */

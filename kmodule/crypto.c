@@ -5,7 +5,8 @@
  * Every extent is encrypted on its own with cbc(<cipher>) and the FEK; its
  * IV is MD5(root IV || extent number printed in decimal into a 16-byte
  * zero-filled field), the root IV being MD5(FEK).  The data transform may
- * be asynchronous (hardware drivers): every request is waited for.
+ * be asynchronous (hardware drivers, cryptd): a batch of pages puts all
+ * its requests in flight, then waits for every one.
  */
 #include <linux/module.h>
 #include <linux/kernel.h>
@@ -14,6 +15,9 @@
 #include <linux/scatterlist.h>
 #include <linux/string.h>
 #include <linux/random.h>
+#include <linux/mempool.h>
+#include <linux/workqueue.h>
+#include <linux/sched/mm.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
 
@@ -176,55 +180,200 @@ void ecfs_crypt_clear(struct ecfs_crypt *cs)
 }
 
 /*
- * En- or decrypt the extents of page @index from @src into @dst (which
- * may be the same page).
+ * One extent's request with what it points to.  The request is followed by
+ * the transform's context (reqsize bytes), so a slot is
+ * ecfs_slot_size(tfm) bytes.
  */
+struct ecfs_slot {
+	struct crypto_wait wait;
+	struct scatterlist sg_src;
+	struct scatterlist sg_dst;
+	u8 iv[ECFS_IV_SIZE];
+	int ret;
+	struct skcipher_request req;	/* last: its context follows */
+};
+
+static size_t ecfs_slot_size(struct crypto_skcipher *tfm)
+{
+	return ALIGN(sizeof(struct ecfs_slot) + crypto_skcipher_reqsize(tfm),
+		     CRYPTO_MINALIGN);
+}
+
+/*
+ * Slots of up to ECFS_SLOT_POOL_SIZE bytes (every software cbc() here; a
+ * cryptd or hardware transform may need more and then allocates) come
+ * from a pool, so that writeback always gets at least one.
+ */
+#define ECFS_SLOT_POOL_SIZE	1024
+#define ECFS_SLOT_POOL_MIN	4
+static mempool_t *ecfs_slot_pool;
+static struct workqueue_struct *ecfs_crypt_wq;
+
+/*
+ * Pages that ciphertext is written from: a reserve of ECFS_BOUNCE_MIN, so
+ * that writeback always has one (ecfs_bounce_get() may wait, never fails).
+ */
+#define ECFS_BOUNCE_MIN		16
+static mempool_t *ecfs_bounce_pool;
+
+struct page *ecfs_bounce_get(void)
+{
+	return mempool_alloc(ecfs_bounce_pool, GFP_NOFS);
+}
+
+void ecfs_bounce_put(struct page *page)
+{
+	mempool_free(page, ecfs_bounce_pool);
+}
+
+/*
+ * En- or decrypt the @n extents of @n pages (page i of @src is page
+ * @first + i of the file) into @dst (the same pages or others), all
+ * requests in flight at once, then waited for.
+ */
+static int ecfs_crypt_run(struct ecfs_crypt *cs, struct page **dst,
+			  struct page **src, pgoff_t first, unsigned int n,
+			  bool encrypt)
+{
+	const unsigned int per_page = PAGE_SIZE / ECFS_EXTENT_SIZE;
+	size_t size = ecfs_slot_size(cs->tfm);
+	unsigned int nr = n * per_page, batch, i, done;
+	bool pooled = false;
+	u8 *slots;
+	int err = 0;
+
+	/* All at once when memory allows, else one at a time from the pool. */
+	batch = nr;
+	slots = kmalloc_array(nr, size, GFP_NOFS | __GFP_NOWARN);
+	if (!slots) {
+		batch = 1;
+		if (size <= ECFS_SLOT_POOL_SIZE) {
+			slots = mempool_alloc(ecfs_slot_pool, GFP_NOFS);
+			pooled = true;
+		} else {
+			slots = kmalloc(size, GFP_NOFS);
+		}
+		if (!slots)
+			return -ENOMEM;
+	}
+	for (done = 0; done < nr && !err; done += batch) {
+		unsigned int k = min(batch, nr - done);
+
+		for (i = 0; i < k; i++) {
+			struct ecfs_slot *sl = (void *)(slots + i * size);
+			unsigned int e = done + i;
+			unsigned int off = (e % per_page) * ECFS_EXTENT_SIZE;
+
+			sl->ret = ecfs_derive_iv(cs, (u64)first * per_page + e,
+						 sl->iv);
+			if (sl->ret)
+				continue;
+			crypto_init_wait(&sl->wait);
+			skcipher_request_set_tfm(&sl->req, cs->tfm);
+			sg_init_table(&sl->sg_src, 1);
+			sg_set_page(&sl->sg_src, src[e / per_page],
+				    ECFS_EXTENT_SIZE, off);
+			sg_init_table(&sl->sg_dst, 1);
+			sg_set_page(&sl->sg_dst, dst[e / per_page],
+				    ECFS_EXTENT_SIZE, off);
+			skcipher_request_set_callback(&sl->req,
+						      CRYPTO_TFM_REQ_MAY_BACKLOG |
+						      CRYPTO_TFM_REQ_MAY_SLEEP,
+						      crypto_req_done, &sl->wait);
+			skcipher_request_set_crypt(&sl->req, &sl->sg_src,
+						   &sl->sg_dst, ECFS_EXTENT_SIZE,
+						   sl->iv);
+			sl->ret = encrypt ? crypto_skcipher_encrypt(&sl->req) :
+				  crypto_skcipher_decrypt(&sl->req);
+		}
+		/* Every request is waited for: each one uses its slot. */
+		for (i = 0; i < k; i++) {
+			struct ecfs_slot *sl = (void *)(slots + i * size);
+			int ret = crypto_wait_req(sl->ret, &sl->wait);
+
+			if (ret && !err)
+				err = ret;
+		}
+	}
+	/* The slots held IVs and, in the transform's context, key material. */
+	memzero_explicit(slots, (size_t)min(batch, nr) * size);
+	if (pooled)
+		mempool_free(slots, ecfs_slot_pool);
+	else
+		kfree(slots);
+	return err;
+}
+
+struct ecfs_crypt_half {
+	struct work_struct work;
+	struct ecfs_crypt *cs;
+	struct page **dst, **src;
+	pgoff_t first;
+	unsigned int n;
+	bool encrypt;
+	int err;
+};
+
+static void ecfs_crypt_half_fn(struct work_struct *work)
+{
+	struct ecfs_crypt_half *h = container_of(work, struct ecfs_crypt_half,
+						 work);
+	unsigned int nofs = memalloc_nofs_save();
+
+	h->err = ecfs_crypt_run(h->cs, h->dst, h->src, h->first, h->n,
+				h->encrypt);
+	memalloc_nofs_restore(nofs);
+}
+
+/* Below this many pages a second CPU costs more than it saves. */
+#define ECFS_SPLIT_MIN_PAGES	4
+
+/*
+ * En- or decrypt @n pages: page i of @src, page @first + i of the file,
+ * into page i of @dst (which may be the same pages).  With more than one
+ * CPU online the second half runs on another CPU meanwhile (the
+ * workqueue has a rescuer: writeback under memory pressure still
+ * progresses).
+ */
+int ecfs_crypt_pages(struct ecfs_crypt *cs, struct page **dst,
+		     struct page **src, pgoff_t first, unsigned int n,
+		     bool encrypt)
+{
+	struct ecfs_crypt_half h;
+	unsigned int mine;
+	int err;
+
+	if (n < ECFS_SPLIT_MIN_PAGES || num_online_cpus() < 2) {
+		err = ecfs_crypt_run(cs, dst, src, first, n, encrypt);
+		goto out;
+	}
+	mine = n / 2;
+	h.cs = cs;
+	h.dst = dst + mine;
+	h.src = src + mine;
+	h.first = first + mine;
+	h.n = n - mine;
+	h.encrypt = encrypt;
+	h.err = 0;
+	INIT_WORK_ONSTACK(&h.work, ecfs_crypt_half_fn);
+	queue_work(ecfs_crypt_wq, &h.work);
+	err = ecfs_crypt_run(cs, dst, src, first, mine, encrypt);
+	flush_work(&h.work);
+	destroy_work_on_stack(&h.work);
+	if (!err)
+		err = h.err;
+out:
+	if (err)
+		pr_err_ratelimited("%scryption of pages %lu-%lu failed: %d\n",
+				   encrypt ? "en" : "de", first,
+				   first + n - 1, err);
+	return err;
+}
+
 int ecfs_crypt_page(struct ecfs_crypt *cs, struct page *dst,
 		    struct page *src, pgoff_t index, bool encrypt)
 {
-	const unsigned int per_page = PAGE_SIZE / ECFS_EXTENT_SIZE;
-	unsigned int reqsize = sizeof(struct skcipher_request) +
-			       crypto_skcipher_reqsize(cs->tfm);
-	struct skcipher_request *req;
-	struct scatterlist sg_src, sg_dst;
-	DECLARE_CRYPTO_WAIT(wait);
-	unsigned int i;
-	u8 *iv;
-	int err = 0;
-
-	/*
-	 * One allocation per page for the request and the IV behind it (the
-	 * IV is handed to the driver, so it stays off the stack).
-	 */
-	req = kmalloc(ALIGN(reqsize, CRYPTO_MINALIGN) + ECFS_IV_SIZE, GFP_NOFS);
-	if (!req)
-		return -ENOMEM;
-	skcipher_request_set_tfm(req, cs->tfm);
-	iv = (u8 *)req + ALIGN(reqsize, CRYPTO_MINALIGN);
-	for (i = 0; i < per_page && !err; i++) {
-		u64 extent = (u64)index * per_page + i;
-		unsigned int off = i * ECFS_EXTENT_SIZE;
-
-		err = ecfs_derive_iv(cs, extent, iv);
-		if (err)
-			break;
-		sg_init_table(&sg_src, 1);
-		sg_set_page(&sg_src, src, ECFS_EXTENT_SIZE, off);
-		sg_init_table(&sg_dst, 1);
-		sg_set_page(&sg_dst, dst, ECFS_EXTENT_SIZE, off);
-		skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
-					      CRYPTO_TFM_REQ_MAY_SLEEP,
-					      crypto_req_done, &wait);
-		skcipher_request_set_crypt(req, &sg_src, &sg_dst,
-					   ECFS_EXTENT_SIZE, iv);
-		err = crypto_wait_req(encrypt ? crypto_skcipher_encrypt(req) :
-				      crypto_skcipher_decrypt(req), &wait);
-	}
-	kfree_sensitive(req);
-	if (err)
-		pr_err_ratelimited("%scryption of page %lu failed: %d\n",
-				   encrypt ? "en" : "de", index, err);
-	return err;
+	return ecfs_crypt_pages(cs, &dst, &src, index, 1, encrypt);
 }
 
 /*
@@ -276,18 +425,42 @@ int ecfs_ecb_crypt_tfm(struct crypto_skcipher *tfm, const u8 *key,
 
 int ecfs_crypto_setup(void)
 {
+	int err;
+
 	ecfs_md5_tfm = crypto_alloc_shash("md5", 0, 0);
 	if (IS_ERR(ecfs_md5_tfm)) {
-		int err = PTR_ERR(ecfs_md5_tfm);
-
+		err = PTR_ERR(ecfs_md5_tfm);
 		pr_err("md5 is not available: %d\n", err);
 		ecfs_md5_tfm = NULL;
 		return err;
 	}
+	err = -ENOMEM;
+	ecfs_slot_pool = mempool_create_kmalloc_pool(ECFS_SLOT_POOL_MIN,
+						     ECFS_SLOT_POOL_SIZE);
+	if (!ecfs_slot_pool)
+		goto err_md5;
+	ecfs_bounce_pool = mempool_create_page_pool(ECFS_BOUNCE_MIN, 0);
+	if (!ecfs_bounce_pool)
+		goto err_pool;
+	ecfs_crypt_wq = alloc_workqueue("ecfs_crypt",
+					WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!ecfs_crypt_wq)
+		goto err_bounce;
 	return 0;
+
+err_bounce:
+	mempool_destroy(ecfs_bounce_pool);
+err_pool:
+	mempool_destroy(ecfs_slot_pool);
+err_md5:
+	crypto_free_shash(ecfs_md5_tfm);
+	return err;
 }
 
 void ecfs_crypto_teardown(void)
 {
+	destroy_workqueue(ecfs_crypt_wq);
+	mempool_destroy(ecfs_bounce_pool);
+	mempool_destroy(ecfs_slot_pool);
 	crypto_free_shash(ecfs_md5_tfm);
 }

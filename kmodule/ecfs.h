@@ -221,6 +221,7 @@ sector_t ecfs_bmap(struct address_space *mapping, sector_t block);
 /* mmap.c */
 extern const struct address_space_operations ecfs_aops;
 int ecfs_extend(struct inode *inode, loff_t new_size);
+int ecfs_write_range(struct inode *inode, loff_t pos, size_t len);
 int ecfs_truncate(struct dentry *dentry, loff_t new_size);
 
 /* crypto.c */
@@ -233,6 +234,11 @@ int ecfs_crypt_set_key(struct ecfs_crypt *cs);
 void ecfs_crypt_clear(struct ecfs_crypt *cs);
 int ecfs_crypt_page(struct ecfs_crypt *cs, struct page *dst,
 		    struct page *src, pgoff_t index, bool encrypt);
+int ecfs_crypt_pages(struct ecfs_crypt *cs, struct page **dst,
+		     struct page **src, pgoff_t first, unsigned int n,
+		     bool encrypt);
+struct page *ecfs_bounce_get(void);
+void ecfs_bounce_put(struct page *page);
 int ecfs_ecb_crypt(const char *cipher, const u8 *key, unsigned int key_size,
 		   u8 *buf, unsigned int len, bool encrypt);
 int ecfs_ecb_crypt_tfm(struct crypto_skcipher *tfm, const u8 *key,

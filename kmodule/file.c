@@ -109,6 +109,20 @@ static ssize_t ecfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	}
 	old_size = i_size_read(inode);
 	ret = generic_perform_write(iocb, from);
+	if (ret > 0) {
+		/* The data reaches the lower file before the write returns. */
+		int err = ecfs_write_range(inode, iocb->ki_pos - ret, ret);
+
+		if (err) {
+			/* The file ends where the lower file's data does. */
+			if (i_size_read(inode) > old_size) {
+				i_size_write(inode, old_size);
+				truncate_pagecache(inode, old_size);
+			}
+			iocb->ki_pos -= ret;
+			ret = err;
+		}
+	}
 	/* write_end grew i_size page by page; record it once per call. */
 	if (i_size_read(inode) != old_size) {
 		int err = ecfs_write_size(inode);

@@ -3,10 +3,13 @@
  * mmap.c - the page cache: upper pages hold plaintext, the lower file
  * holds the header and one encrypted extent per 4096 bytes.
  *
- * write(2) is write-through: write_end encrypts the page and writes it to
- * the lower file at once, so the upper page is never dirty after a write.
- * Only shared mmap writes dirty pages; writepage encrypts those.  Sizes
- * change under the upper inode lock only (write, truncate).
+ * write(2) is write-through: write_end only dirties the page, and the
+ * write call then writes back the range it wrote (writepages: runs of up
+ * to ECFS_BATCH_PAGES contiguous pages encrypted together, one lower write
+ * each) before it records the new size in the header, once per call.
+ * Shared mmap writes dirty pages the same way.  Readahead reads a run of
+ * extents with one lower read and decrypts them in the page cache pages.
+ * Sizes change under the upper inode lock only (write, truncate).
  */
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -14,6 +17,9 @@
 #include <linux/highmem.h>
 #include <linux/writeback.h>
 #include <linux/fs_stack.h>
+#include <linux/uio.h>
+#include <linux/bvec.h>
+#include <linux/sched/mm.h>
 
 #include "ecfs.h"
 
@@ -146,20 +152,24 @@ static int ecfs_fill_page(struct inode *inode, struct page *page,
 	return 0;
 }
 
-/* Encrypt @page, page @index of @inode, to its place in the lower file. */
+/*
+ * Encrypt @page, page @index of @inode, to its place in the lower file,
+ * through @bounce, or a page of the bounce pool if it is NULL.  A caller
+ * that already holds a pool page must pass it: taking a second one could
+ * wait forever on a pool that every such caller drained.
+ */
 static int ecfs_store_page(struct inode *inode, struct page *page,
-			   pgoff_t index)
+			   pgoff_t index, struct page *bounce)
 {
 	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
-	struct page *bounce;
+	bool pooled = !bounce;
 	void *buf;
 	int err;
 
 	if (!cs->valid)
 		return -EIO;
-	bounce = alloc_page(GFP_NOFS);
-	if (!bounce)
-		return -ENOMEM;
+	if (pooled)
+		bounce = ecfs_bounce_get();
 	err = ecfs_crypt_page(cs, bounce, page, index, true);
 	if (!err) {
 		buf = kmap_local_page(bounce);
@@ -167,11 +177,129 @@ static int ecfs_store_page(struct inode *inode, struct page *page,
 				       ecfs_lower_offset(cs, index));
 		kunmap_local(buf);
 	}
-	__free_page(bounce);
+	if (pooled)
+		ecfs_bounce_put(bounce);
 	if (err)
 		pr_err_ratelimited("inode %lu: writing page %lu failed: %d\n",
 				   inode->i_ino, index, err);
 	return err;
+}
+
+/* Pages per lower read or write of the read and write paths. */
+#define ECFS_BATCH_PAGES	16
+
+/* One lower read or write of @n whole pages at @pos, all or an error. */
+static ssize_t ecfs_lower_pages(struct inode *inode, struct page **pages,
+				unsigned int n, loff_t pos, bool write)
+{
+	struct file *lower = ecfs_i(inode)->lower_file;
+	struct bio_vec bv[ECFS_BATCH_PAGES];
+	struct iov_iter iter;
+	unsigned int i;
+	ssize_t ret;
+
+	if (WARN_ON_ONCE(!lower || n > ECFS_BATCH_PAGES))
+		return -EIO;
+	for (i = 0; i < n; i++)
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(&iter, write ? WRITE : READ, bv, n, n * PAGE_SIZE);
+	if (!write)
+		return vfs_iter_read(lower, &iter, &pos, 0);
+	ret = ecfs_iter_write(lower, &iter, &pos);
+	if (ret >= 0 && ret != n * PAGE_SIZE)
+		ret = -ENOSPC;	/* a short write: the lower fs is full */
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Fill the @n locked pages of a readahead run from @first: one lower
+ * read, then the extents are decrypted where they landed.  Pages that
+ * could not be filled stay !uptodate; read_folio retries them one by one
+ * and reports the error.
+ */
+static void ecfs_fill_run(struct inode *inode, struct folio **folios,
+			  unsigned int n)
+{
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	struct page *pages[ECFS_BATCH_PAGES];
+	pgoff_t first = folios[0]->index;
+	loff_t size = i_size_read(inode);
+	unsigned int i, ok = 0;
+	ssize_t got;
+
+	for (i = 0; i < n; i++)
+		pages[i] = folio_page(folios[i], 0);
+	/* Pages wholly past the end are zeros, and need no lower bytes. */
+	while (n && ((loff_t)(first + n - 1) << PAGE_SHIFT) >= size) {
+		n--;
+		zero_user(pages[n], 0, PAGE_SIZE);
+		folio_mark_uptodate(folios[n]);
+	}
+	if (!n)
+		return;
+	got = ecfs_lower_pages(inode, pages, n, ecfs_lower_offset(cs, first),
+			       false);
+	if (got < 0)
+		return;
+	/* The whole pages the lower file holds, and the last one's extents. */
+	for (ok = 0; ok < n; ok++) {
+		loff_t start = (loff_t)(first + ok) << PAGE_SHIFT;
+		size_t need = round_up(min_t(loff_t, PAGE_SIZE, size - start),
+				       ECFS_EXTENT_SIZE);
+
+		if (got < (ssize_t)(ok * PAGE_SIZE + need))
+			break;
+	}
+	if (ok < n)
+		pr_err_ratelimited("inode %lu: lower file too short for page %lu\n",
+				   inode->i_ino, first + ok);
+	if (!ok || ecfs_crypt_pages(cs, pages, pages, first, ok, false))
+		return;
+	for (i = 0; i < ok; i++) {
+		loff_t start = (loff_t)(first + i) << PAGE_SHIFT;
+
+		/* Nothing past the end of the file may show through mmap. */
+		if (size - start < PAGE_SIZE)
+			zero_user(pages[i], size - start,
+				  PAGE_SIZE - (size - start));
+		folio_mark_uptodate(folios[i]);
+	}
+}
+
+static void ecfs_readahead(struct readahead_control *rac)
+{
+	struct inode *inode = rac->mapping->host;
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	struct folio *folios[ECFS_BATCH_PAGES];
+	unsigned int n = 0, i, nofs;
+	struct folio *folio;
+	bool batch;
+
+	/* Encrypted data only; the other kinds go page by page. */
+	batch = cs->valid && !cs->plain &&
+		!(ecfs_sb(inode->i_sb)->flags & ECFS_MNT_ENCRYPTED_VIEW);
+	nofs = memalloc_nofs_save();
+	do {
+		folio = readahead_folio(rac);
+		/* A run ends at a gap, at a large folio, or when full. */
+		if (n && (!folio || n == ECFS_BATCH_PAGES ||
+			  folio->index != folios[n - 1]->index + 1)) {
+			ecfs_fill_run(inode, folios, n);
+			for (i = 0; i < n; i++)
+				folio_unlock(folios[i]);
+			n = 0;
+		}
+		if (!folio)
+			break;
+		if (batch && !folio_test_large(folio)) {
+			folios[n++] = folio;
+			continue;
+		}
+		if (!ecfs_fill_page(inode, folio_page(folio, 0), folio->index))
+			folio_mark_uptodate(folio);
+		folio_unlock(folio);
+	} while (folio);
+	memalloc_nofs_restore(nofs);
 }
 
 static int ecfs_read_folio(struct file *file, struct folio *folio)
@@ -218,7 +346,6 @@ static int ecfs_end(struct address_space *mapping, loff_t pos,
 	struct inode *inode = mapping->host;
 	loff_t end = pos + copied;
 	int ret = copied;
-	int err;
 
 	if (!folio_test_uptodate(folio)) {
 		/* A short copy into a page that was never read: retry. */
@@ -230,21 +357,10 @@ static int ecfs_end(struct address_space *mapping, loff_t pos,
 	}
 	if (!copied)
 		goto out;
-	if (ecfs_i(inode)->crypt.plain)
-		err = ecfs_store_plain(inode, folio_page(folio, 0),
-				       folio_pos(folio),
-				       max(end, i_size_read(inode)));
-	else
-		err = ecfs_store_page(inode, folio_page(folio, 0),
-				      folio->index);
-	if (err) {
-		/* The cached page no longer matches the lower file. */
-		folio_clear_uptodate(folio);
-		ret = err;
-		goto out;
-	}
+	/* The write call writes the range back (ecfs_write_range). */
 	if (end > i_size_read(inode))
 		i_size_write(inode, end);
+	folio_mark_dirty(folio);
 out:
 	folio_unlock(folio);
 	folio_put(folio);
@@ -287,13 +403,14 @@ static int ecfs_write_end(struct file *file, struct address_space *mapping,
 }
 #endif
 
-/* Writeback of pages dirtied through a shared mapping. */
-static int ecfs_writepage(struct page *page, struct writeback_control *wbc)
+/* Write one locked dirty page back through @bounce (NULL: the pool). */
+static int ecfs_write_one(struct page *page, struct page *bounce)
 {
 	struct folio *folio = page_folio(page);
 	struct inode *inode = folio->mapping->host;
 	loff_t size = i_size_read(inode);
 	loff_t start = folio_pos(folio);
+	unsigned int nofs;
 	int err;
 
 	if (start >= size) {
@@ -304,10 +421,13 @@ static int ecfs_writepage(struct page *page, struct writeback_control *wbc)
 	if (size - start < PAGE_SIZE)
 		folio_zero_segment(folio, size - start, PAGE_SIZE);
 	folio_start_writeback(folio);
+	/* Reclaim may call this: the lower write must not recurse into it. */
+	nofs = memalloc_nofs_save();
 	if (ecfs_i(inode)->crypt.plain)
 		err = ecfs_store_plain(inode, page, start, size);
 	else
-		err = ecfs_store_page(inode, page, folio->index);
+		err = ecfs_store_page(inode, page, folio->index, bounce);
+	memalloc_nofs_restore(nofs);
 	if (err)
 		mapping_set_error(folio->mapping, err);
 	folio_unlock(folio);
@@ -315,8 +435,156 @@ static int ecfs_writepage(struct page *page, struct writeback_control *wbc)
 	return err;
 }
 
+static int ecfs_writepage(struct page *page, struct writeback_control *wbc)
+{
+	return ecfs_write_one(page, NULL);
+}
+
+/* Writeback of one call: a run of contiguous dirty pages being built. */
+struct ecfs_wb {
+	struct inode *inode;
+	struct folio *folios[ECFS_BATCH_PAGES];
+	struct page *bounce[ECFS_BATCH_PAGES];
+	unsigned int n;		/* folios in the run */
+	unsigned int nbounce;	/* bounce pages held for this call */
+	int err;
+};
+
+/* Encrypt the run into the bounce pages, write it, end its writeback. */
+static void ecfs_wb_flush(struct ecfs_wb *wb)
+{
+	struct inode *inode = wb->inode;
+	struct ecfs_crypt *cs = &ecfs_i(inode)->crypt;
+	struct page *pages[ECFS_BATCH_PAGES];
+	pgoff_t first;
+	unsigned int i, done, k;
+	int err = 0;
+
+	if (!wb->n)
+		return;
+	first = wb->folios[0]->index;
+	for (i = 0; i < wb->n; i++)
+		pages[i] = folio_page(wb->folios[i], 0);
+	/* More bounce pages when free; the pool's one always does. */
+	while (wb->nbounce < wb->n) {
+		wb->bounce[wb->nbounce] = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+		if (!wb->bounce[wb->nbounce])
+			break;
+		wb->nbounce++;
+	}
+	/* As many pages at a time as there are bounce pages. */
+	for (done = 0; done < wb->n && !err; done += k) {
+		k = min(wb->n - done, wb->nbounce);
+		err = ecfs_crypt_pages(cs, wb->bounce, pages + done,
+				       first + done, k, true);
+		if (!err)
+			err = ecfs_lower_pages(inode, wb->bounce, k,
+					       ecfs_lower_offset(cs, first + done),
+					       true);
+	}
+	if (err) {
+		pr_err_ratelimited("inode %lu: writing pages %lu-%lu failed: %d\n",
+				   inode->i_ino, first, first + wb->n - 1, err);
+		mapping_set_error(inode->i_mapping, err);
+		if (!wb->err)
+			wb->err = err;
+	}
+	for (i = 0; i < wb->n; i++)
+		folio_end_writeback(wb->folios[i]);
+	wb->n = 0;
+}
+
+static int ecfs_wb_add(struct folio *folio, struct writeback_control *wbc,
+		       void *data)
+{
+	struct ecfs_wb *wb = data;
+	struct inode *inode = wb->inode;
+	loff_t size = i_size_read(inode);
+	loff_t start = folio_pos(folio);
+	int err;
+
+	if (folio_test_large(folio) || !ecfs_i(inode)->crypt.valid ||
+	    ecfs_i(inode)->crypt.plain) {
+		ecfs_wb_flush(wb);
+		err = ecfs_write_one(folio_page(folio, 0), wb->bounce[0]);
+		if (err && !wb->err)
+			wb->err = err;
+		return 0;
+	}
+	if (start >= size) {
+		/* Truncated away while dirty: nothing to write. */
+		folio_unlock(folio);
+		return 0;
+	}
+	if (wb->n && (wb->n == ECFS_BATCH_PAGES ||
+		      folio->index != wb->folios[wb->n - 1]->index + 1))
+		ecfs_wb_flush(wb);
+	if (size - start < PAGE_SIZE)
+		folio_zero_segment(folio, size - start, PAGE_SIZE);
+	folio_start_writeback(folio);
+	folio_unlock(folio);
+	wb->folios[wb->n++] = folio;
+	return 0;
+}
+
+#if ECFS_WCP_FOLIO
+static int ecfs_wb_add_cb(struct folio *folio, struct writeback_control *wbc,
+			  void *data)
+{
+	return ecfs_wb_add(folio, wbc, data);
+}
+#else
+static int ecfs_wb_add_cb(struct page *page, struct writeback_control *wbc,
+			  void *data)
+{
+	return ecfs_wb_add(page_folio(page), wbc, data);
+}
+#endif
+
+static int ecfs_writepages(struct address_space *mapping,
+			   struct writeback_control *wbc)
+{
+	struct ecfs_wb wb = { .inode = mapping->host };
+	unsigned int nofs, i;
+	int err;
+
+	/* Bounce pages are kept for the whole call: one sure from the pool. */
+	nofs = memalloc_nofs_save();
+	wb.bounce[0] = ecfs_bounce_get();
+	wb.nbounce = 1;
+	err = write_cache_pages(mapping, wbc, ecfs_wb_add_cb, &wb);
+	ecfs_wb_flush(&wb);
+	ecfs_bounce_put(wb.bounce[0]);
+	for (i = 1; i < wb.nbounce; i++)
+		__free_page(wb.bounce[i]);
+	memalloc_nofs_restore(nofs);
+	return err ? err : wb.err;
+}
+
+/*
+ * Write back what a write call put in the page cache, [@pos, @pos + @len).
+ * On failure the range is dropped from the cache, so that reads show what
+ * the lower file holds.
+ */
+int ecfs_write_range(struct inode *inode, loff_t pos, size_t len)
+{
+	int err;
+
+	if (!len)
+		return 0;
+	err = filemap_write_and_wait_range(inode->i_mapping, pos,
+					   pos + len - 1);
+	if (err)
+		invalidate_inode_pages2_range(inode->i_mapping,
+					      pos >> PAGE_SHIFT,
+					      (pos + len - 1) >> PAGE_SHIFT);
+	return err;
+}
+
 const struct address_space_operations ecfs_aops = {
 	.read_folio	= ecfs_read_folio,
+	.readahead	= ecfs_readahead,
+	.writepages	= ecfs_writepages,
 	.write_begin	= ecfs_write_begin,
 	.write_end	= ecfs_write_end,
 	.writepage	= ecfs_writepage,
@@ -368,7 +636,7 @@ int ecfs_extend(struct inode *inode, loff_t new_size)
 			else
 				folio_zero_segment(folio, 0, PAGE_SIZE);
 			err = ecfs_store_page(inode, folio_page(folio, 0),
-					      index);
+					      index, NULL);
 		}
 		folio_unlock(folio);
 		folio_put(folio);
@@ -412,7 +680,7 @@ static int ecfs_shrink(struct dentry *dentry, loff_t new_size)
 			folio_zero_segment(folio, offset_in_page(new_size),
 					   PAGE_SIZE);
 			err = ecfs_store_page(inode, folio_page(folio, 0),
-					      index);
+					      index, NULL);
 		}
 		folio_unlock(folio);
 		folio_put(folio);

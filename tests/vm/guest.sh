@@ -91,13 +91,29 @@ for c in $RIG_CASES; do
 	mkdir -p "$work"
 	echo "=== RIG CASE BEGIN $c"
 	start=$(date +%s)
+	limit=${RIG_CASE_TIMEOUT:-600}
 	(
 		cd "$work" || exit 1
 		export RIG_SRC=/run/rig/src RIG_OUT=/run/rig/out RIG_WORK="$work" RIG_CASE="$c"
 		export RIG_DEBIAN=/run/rig/debian
-		exec timeout -k 5 "${RIG_CASE_TIMEOUT:-600}" bash "$RIG_SRC/tests/vm/case-shell" "$script"
-	) </dev/null 2>&1
-	rc=$?
+		exec timeout -k 5 "$limit" bash "$RIG_SRC/tests/vm/case-shell" "$script"
+	) </dev/null 2>&1 &
+	pid=$!
+	# timeout(1) waits for its child after SIGKILL, and a process stuck in
+	# the kernel (D state) never dies: such a case would hold the guest
+	# until the host's timeout, with nothing said about where it hung.
+	# Past the limit and the kill's grace, dump the blocked tasks and stop
+	# the guest; the host then fails this case and boots for the rest.
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ $(( $(date +%s) - start )) -gt $((limit + 30)) ]; then
+			say "case $c hung: still running $((limit + 30)) s after it started (limit ${limit} s), blocked tasks follow"
+			echo w > /proc/sysrq-trigger
+			sleep 5
+			poweroff_now
+		fi
+		sleep 1
+	done
+	wait "$pid" && rc=0 || rc=$?
 	# Anything a case left behind must not leak into the next one.
 	grep ' ecryptfs ' /proc/mounts | cut -d' ' -f2 | sort -r | while read -r m; do
 		umount -l "$m" 2>/dev/null

@@ -37,12 +37,13 @@ in_group() {
 	bash -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$G" "$@"
 }
 
-# Two streaming writers (bs 1 MiB and 64 KiB, 48 MiB each) and one writer
-# through a shared mapping (24 MiB), at once: three times memory.max.
+# Two streaming writers (bs 1 MiB and 4 KiB, 48 MiB each; the small one
+# makes every write(2) a writeback call of its own) and one writer through
+# a shared mapping (24 MiB), at once: three times memory.max.
 in_group bash -c 'for i in $(seq 6); do cat "$1"; done | dd of="$2" bs=1M iflag=fullblock status=none' \
 	_ "$W/pattern" "$W/upper/a" &
 pa=$!
-in_group bash -c 'for i in $(seq 6); do cat "$1"; done | dd of="$2" bs=64k iflag=fullblock status=none' \
+in_group bash -c 'for i in $(seq 6); do cat "$1"; done | dd of="$2" bs=4k iflag=fullblock status=none' \
 	_ "$W/pattern" "$W/upper/b" &
 pb=$!
 in_group python3 - "$W/pattern" "$W/upper/c" <<'EOF' &
