@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours,upstream
+# rig: kernels=6.1,6.12 modules=ours
 # Random-operations exerciser: write, read, truncate, mmap write and fsync
 # at random offsets and sizes, checked after every read (and at the end)
 # against a plaintext model file kept on the lower fs.  A fixed seed and a

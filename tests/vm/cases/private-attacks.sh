@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=upstream,ours
+# rig: kernels=6.1,6.12 modules=ours
 # Attacks on the setuid mount.ecryptfs_private (the classes of
 # CVE-2011-1831..1837, CVE-2012-3409, CVE-2016-1572): each is refused with a
 # reason and leaves nothing mounted. Then ecryptfs-recover-private on a copy

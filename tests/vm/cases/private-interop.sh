@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=upstream,ours
+# rig: kernels=6.1,6.12 modules=upstream
 # Interop with Debian's ecryptfs-utils 111, both ways: a ~/Private set up
 # by Debian's ecryptfs-setup-private is mounted at login by our PAM module
 # and helper, and ours by Debian's; the same for whole-home (-b) setups

@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=upstream,ours
+# rig: kernels=6.1,6.12 modules=ours
 # ecryptfs-migrate-home on populated homes, both ways: a home migrated by
 # ours is mounted at login by Debian's PAM module and helper, one migrated
 # by Debian's by ours (tree and contents verified); a failed migration puts
