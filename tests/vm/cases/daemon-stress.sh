@@ -2,7 +2,7 @@
 # Public-key mounts under load and with bad input. A throughput case: the
 # module is loaded with a 20 s message timeout, because under TCG on a busy
 # host an RSA-3072 unwrap can take longer than the default 3 s (the 3 s
-# concurrency guarantee is tested by test_daemon_server). 80 files
+# concurrency guarantee is tested by test_daemon_server). 48 files
 # written and read by 4 processes at once; the daemon killed in the
 # middle of a parallel read (errors, no hang, no damage,
 # all fine after a restart); a passphrase-protected key (works with
@@ -26,7 +26,7 @@ start_daemon
 mnt() { mount -t ecryptfs lower upper -o "key=openssl:keyfile=$1,$opts${2:+,$2}" </dev/null; }
 
 # 1. 4 writers of $per files each, then 4 readers after a remount.
-per=20
+per=12
 mnt "$RIG_WORK/key.pem"
 head -c 3000 /dev/urandom > seed
 for w in 1 2 3 4; do
