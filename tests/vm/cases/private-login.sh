@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=upstream,ours
+# rig: kernels=6.1,6.12 modules=ours
 # Encrypted ~/Private: ecryptfs-setup-private for a guest user, then login
 # through the real PAM stack (pamtester, Debian's profile order) with our
 # pam_ecryptfs.so and setuid helper: auth + open_session mounts, files are
