@@ -86,20 +86,6 @@ static const char *srcdir(void)
 	return top ? top : ECFS_TEST_SRCDIR;
 }
 
-/* The OpenSSL module's token blob: le16 len, path NUL, le16 len, pwfile NUL. */
-static size_t blob_of(uint8_t *b, const char *path, const char *pwfile)
-{
-	size_t l1 = strlen(path) + 1, l2 = strlen(pwfile) + 1;
-
-	b[0] = (uint8_t)l1;
-	b[1] = (uint8_t)(l1 >> 8);
-	memcpy(b + 2, path, l1);
-	b[2 + l1] = (uint8_t)l2;
-	b[3 + l1] = (uint8_t)(l2 >> 8);
-	memcpy(b + 4 + l1, pwfile, l2);
-	return 4 + l1 + l2;
-}
-
 /* One request through ecfsd_handle; the reply's payload in @data. */
 static int handle_once(struct bench *b, const uint8_t *req, size_t len, uint8_t *out,
 		       struct ecfs_frame *f)
@@ -126,7 +112,7 @@ static int setup(struct bench *b)
 	snprintf(key, sizeof(key), "%s/tests/data/keymod/rsa2048.pem", srcdir());
 	snprintf(pw, sizeof(pw), "%s/tests/data/keymod/pass.txt", srcdir());
 	if (df_add_token(&b->s, SIG_RSA2048, ECFS_AUTH_TOK_VERSION, ECFS_TOKEN_PRIVATE_KEY,
-			 "openssl", blob, blob_of(blob, key, pw)))
+			 "openssl", blob, df_openssl_blob(blob, key, pw)))
 		return -ENOMEM;
 	df_backend(&b->be, &b->s, MODDIR);
 	for (i = 0; i < fb.fek_len; i++)

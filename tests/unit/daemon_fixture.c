@@ -177,3 +177,16 @@ int df_req66(uint8_t *out, size_t cap, uint32_t seq, uint32_t index, const char 
 		return n;
 	return df_req_raw(out, cap, seq, index, p, (size_t)n);
 }
+
+size_t df_openssl_blob(uint8_t *b, const char *path, const char *pwfile)
+{
+	size_t l1 = strlen(path) + 1, l2 = strlen(pwfile) + 1;
+
+	b[0] = (uint8_t)l1;
+	b[1] = (uint8_t)(l1 >> 8);
+	memcpy(b + 2, path, l1);
+	b[2 + l1] = (uint8_t)l2;
+	b[3 + l1] = (uint8_t)(l2 >> 8);
+	memcpy(b + 4 + l1, pwfile, l2);
+	return 4 + l1 + l2;
+}

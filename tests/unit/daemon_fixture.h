@@ -30,6 +30,12 @@ struct df_store {
 int df_add_token(struct df_store *s, const char *sig, uint16_t version, uint16_t type,
 		 const char *alias, const void *blob, size_t blob_len);
 void df_store_free(struct df_store *s);
+/*
+ * The OpenSSL module's token blob for @path and @pwfile (le16 length, path
+ * with its NUL, le16 length, pwfile with its NUL) in @b, which must hold
+ * 4 + both lengths; returns the blob's length.
+ */
+size_t df_openssl_blob(uint8_t *b, const char *path, const char *pwfile);
 /* Backend over @s; modules come from @moddir via the loader. */
 void df_backend(struct ecfsd_backend *be, struct df_store *s, const char *moddir);
 void df_unload_modules(void);

@@ -43,20 +43,6 @@ static void copy(const char *from, const char *to)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* The OpenSSL module's token blob: le16 len, path NUL, le16 len, pwfile NUL. */
-static size_t blob_of(uint8_t *b, const char *path, const char *pwfile)
-{
-	size_t l1 = strlen(path) + 1, l2 = strlen(pwfile) + 1;
-
-	b[0] = (uint8_t)l1;
-	b[1] = (uint8_t)(l1 >> 8);
-	memcpy(b + 2, path, l1);
-	b[2 + l1] = (uint8_t)l2;
-	b[3 + l1] = (uint8_t)(l2 >> 8);
-	memcpy(b + 4 + l1, pwfile, l2);
-	return 4 + l1 + l2;
-}
-
 static int wrap_status(struct ecfsd_backend *be, const char *sig, uint8_t *tag,
 		       size_t *enc_len)
 {
@@ -95,7 +81,7 @@ static void test_replaced_key_file(void **state)
 	copy("pass.txt", pw);
 	assert_int_equal(df_add_token(&s, SIG_RSA2048, ECFS_AUTH_TOK_VERSION,
 				      ECFS_TOKEN_PRIVATE_KEY, "openssl", blob,
-				      blob_of(blob, key, pw)), 0);
+				      df_openssl_blob(blob, key, pw)), 0);
 	df_backend(&be, &s, MODDIR);
 
 	/* The key the token was made for: a 2048-bit RSA wrap. */
