@@ -10,8 +10,9 @@
 # PKGDIR holds our .debs (the suite's build/pkg) and Debian's ecryptfs-utils
 # and libecryptfs1 in PKGDIR/debian-orig. Each check appends "PASS name" or
 # "FAIL name" to RESULTS; the reasons of failures go to stdout. After a good
-# install the upper layer is kept in PKGDIR/installed (whiteouts and opaque
-# directories as overlayfs made them): the VM's init=systemd boot stacks it
+# install the upper layer is kept in PKGDIR/installed (opaque directories
+# rewritten as whiteouts, tests/pkg/layer-for-vm.sh), with its list of
+# whiteouts in PKGDIR/installed.list: the VM's init=systemd boot stacks it
 # over the host's root (tests/vm/run -P) and checks, on the booted kernels,
 # what a chroot cannot (the DKMS module loaded, mounts, the units).
 #
@@ -203,21 +204,17 @@ fi
 
 # The installed state for the VM boot: the upper layer without the made-up
 # kernels and with man-db's switch back, copied with its whiteouts and
-# xattrs (trusted.overlay.*). Kept only when everything above passed.
+# xattrs. Kept only when everything above passed.
 rm -rf "$R/lib/modules/$noheaders" "$R/lib/modules/$broken"
 [ $had_auto_update = 0 ] || cp -a "$lower/var/lib/man-db/auto-update" "$auto_update"
 if ! grep -q "^FAIL pkg/apt/" "$results"; then
 	t=$(date +%s)
-	if cp -a "$rw/upper" "$pk/installed.tmp" && mv "$pk/installed.tmp" "$pk/installed"; then
-		# Its whiteouts and opaque directories, as the guest must see them
-		# (pkg-apt compares).
-		(
-			cd "$pk/installed" || exit 1
-			find . -type c -exec stat -c '%n %t:%T' {} + | sed -n 's|^\.\(/.*\) 0:0$|whiteout \1|p'
-			getfattr -R -P -m '^trusted\.overlay\.opaque$' -d . 2>/dev/null |
-				awk '/^# file: /{f=substr($0, 9); sub(/^\.\//, "", f)} /^trusted\.overlay\.opaque="y"$/{print "opaque /" f}'
-		) | sort > "$pk/installed.list"
-		echo "--- installed layer kept in $pk/installed ($(du -sm "$pk/installed" | cut -f1) MB, $(grep -c '^whiteout ' "$pk/installed.list") whiteouts, $(grep -c '^opaque ' "$pk/installed.list") opaque directories): $(( $(date +%s) - t )) s"
+	# Opaque directories become whiteouts (the VM's 9p drops trusted.*
+	# xattrs); the list of whiteouts is what pkg-apt compares.
+	if cp -a "$rw/upper" "$pk/installed.tmp" &&
+	   "$(dirname "$0")/layer-for-vm.sh" "$pk/installed.tmp" "$lower" "$pk/installed.list" &&
+	   mv "$pk/installed.tmp" "$pk/installed"; then
+		echo "--- installed layer kept in $pk/installed ($(du -sm "$pk/installed" | cut -f1) MB): $(( $(date +%s) - t )) s"
 	else
 		rm -rf "$pk/installed.tmp"
 		fail "could not copy the installed layer to $pk/installed"
