@@ -46,7 +46,7 @@ pk=$(cd "$1" && pwd) || exit 2
 results=$2
 export LC_ALL=C
 log=$pk/apt-logs
-rm -rf "$log" "$pk/installed" "$pk/installed.list"
+rm -rf "$log" "$pk/installed" "$pk/installed.tmp" "$pk/installed.list"
 mkdir -p "$log"
 
 record() { echo "$1 $2" >> "$results"; echo "  $(printf '%-4s' "$1") $2"; }
@@ -217,7 +217,8 @@ if ! grep -q "^FAIL pkg/apt/" "$results"; then
 		echo "--- installed layer kept in $pk/installed ($(du -sm "$pk/installed" | cut -f1) MB): $(( $(date +%s) - t )) s"
 	else
 		rm -rf "$pk/installed.tmp"
-		fail "could not copy the installed layer to $pk/installed"
+		fail "could not keep the installed layer in $pk/installed (see above): the VM cannot boot it"
+		record FAIL pkg/apt/layer
 	fi
 fi
 
