@@ -1,7 +1,10 @@
-# rig: kernels=6.1,6.12 modules=upstream init=systemd
+# rig: kernels=6.1,6.12 modules=ours init=systemd
 # ecryptfsd as a real service: the guest boots with systemd as PID 1 on an
 # overlay root holding our staged install, so our sysusers entry, udev rule
-# and units run as they would on a machine with the package installed.
+# and units run as they would on a machine with the package installed. In
+# the suite the root holds our installed Debian packages instead (the pkg
+# phase's layer, tests/vm/run -P; pkg-apt runs first in the same boot), and
+# the module is the one DKMS built there for this kernel.
 # Checks: group "ecryptfs" created by systemd-sysusers; /dev/ecryptfs made
 # root:ecryptfs 0660 by our udev rule (the rig does not fix it up in this
 # boot); `systemctl enable --now ecryptfsd` serves a key=openssl mount under
@@ -15,6 +18,10 @@
 export HOME=/root
 opts="ecryptfs_cipher=aes,ecryptfs_key_bytes=16,ecryptfs_passthrough=n,ecryptfs_enable_filename_crypto=n,no_sig_cache"
 svc_prop() { systemctl show -P "$1" ecryptfsd.service; }
+
+if [ "${RIG_PKGROOT:-0}" = 1 ]; then
+	rig_log "on the installed packages: ecryptfs-ecfs-utils $(dpkg-query -W -f='${Version}' ecryptfs-ecfs-utils), module $RIG_KMOD"
+fi
 
 # 1. sysusers and udev, from our files only.
 getent group ecryptfs >/dev/null || rig_fail "systemd-sysusers did not create group ecryptfs"
