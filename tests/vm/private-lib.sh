@@ -1,5 +1,11 @@
 # Helpers for the encrypted Private/home cases (private-*.sh), after lib.sh.
 # shellcheck shell=bash
+# BENCH_PRIV_TRACE=1 (tests/vm/run passes BENCH_* on) traces every command
+# with a timestamp, to see where a case's time goes.
+if [ "${BENCH_PRIV_TRACE:-0}" = 1 ]; then
+	PS4='+@${EPOCHREALTIME} ${BASH_SOURCE[0]##*/}:${LINENO} '
+	set -x
+fi
 
 PRIV_DEB_PAM=$RIG_DEBIAN/usr/lib/x86_64-linux-gnu/security/pam_ecryptfs.so
 
@@ -76,16 +82,21 @@ priv_as() {
 
 # Number of keys in USER's user keyring.
 priv_nkeys() {
-	priv_as "$1" keyctl rlist @u 2>/dev/null | wc -w
+	local out
+	local -a ids=()
+	out=$(priv_as "$1" keyctl rlist @u 2>/dev/null) || out=
+	read -ra ids <<< "$out"
+	echo "${#ids[@]}"
 }
 
 # priv_keys USER PASSWORD: USER's mount keys (FEKEK and FNEK) into USER's
-# keyring from ~/.ecryptfs/wrapped-passphrase. The first call unwraps and
-# derives them (three 65536-round KDFs, seconds under TCG) and keeps their
-# payloads and permissions in the case's directory; later calls put the same
-# keys back from there. Should a key not be readable, every call unwraps.
+# keyring. The first call takes the keys already there (a login's), or else
+# unwraps ~/.ecryptfs/wrapped-passphrase and derives them (three 65536-round
+# KDFs, seconds under TCG), and keeps their payloads and permissions in the
+# case's directory; later calls put the same keys back from there. Should a
+# key not be readable, every call unwraps.
 priv_keys() {
-	local home d id perm desc
+	local home d id ids perm desc
 	if [ -s "keys.$1" ]; then
 		while read -r perm desc; do
 			id=$(priv_as "$1" keyctl padd user "$desc" @u < "keys.$1.$desc")
@@ -93,10 +104,14 @@ priv_keys() {
 		done < "keys.$1"
 		return 0
 	fi
-	home=$(getent passwd "$1" | cut -d: -f6)
-	printf '%s\n' "$2" | priv_as "$1" ecryptfs-insert-wrapped-passphrase-into-keyring \
-		"$home/.ecryptfs/wrapped-passphrase" - >/dev/null
-	for id in $(priv_as "$1" keyctl rlist @u); do
+	ids=$(priv_as "$1" keyctl rlist @u 2>/dev/null) || ids=
+	if [ -z "$ids" ]; then
+		home=$(getent passwd "$1" | cut -d: -f6)
+		printf '%s\n' "$2" | priv_as "$1" ecryptfs-insert-wrapped-passphrase-into-keyring \
+			"$home/.ecryptfs/wrapped-passphrase" - >/dev/null
+		ids=$(priv_as "$1" keyctl rlist @u)
+	fi
+	for id in $ids; do
 		d=$(priv_as "$1" keyctl rdescribe "$id")	# type;uid;gid;perm;description
 		if [ "${d%%;*}" != user ] || ! priv_as "$1" keyctl pipe "$id" > "keys.$1.${d##*;}"; then
 			rm -f "keys.$1"
@@ -106,12 +121,22 @@ priv_keys() {
 	done
 }
 
+# (These helpers run often: bash alone, no program started, which costs
+# a good fraction of a second each under TCG.)
 priv_nmounts() {
-	awk '$3 == "ecryptfs"' /proc/mounts | wc -l
+	local n=0 type
+	while read -r _ _ type _; do
+		[ "$type" = ecryptfs ] && n=$((n + 1))
+	done < /proc/mounts
+	echo "$n"
 }
 
 priv_mounted() {
-	awk -v d="$1" '$2 == d && $3 == "ecryptfs" { f = 1 } END { exit !f }' /proc/mounts
+	local dir type
+	while read -r _ dir type _; do
+		[ "$dir" = "$1" ] && [ "$type" = ecryptfs ] && return 0
+	done < /proc/mounts
+	return 1
 }
 
 # priv_login SERVICE USER PASSWORD: authenticate + open_session.

@@ -1,4 +1,4 @@
-# rig: kernels=6.1,6.12 modules=ours
+# rig: kernels=6.1,6.12 modules=upstream,ours
 # Attacks on the setuid mount.ecryptfs_private (the classes of
 # CVE-2011-1831..1837, CVE-2012-3409, CVE-2016-1572): each is refused with a
 # reason and leaves nothing mounted. Then ecryptfs-recover-private on a copy
@@ -12,8 +12,11 @@ pw='Attack-Pass-1x'
 priv_useradd alice "$pw"
 priv_useradd mallory 'Mallory-Pass-2y'
 h=/home/alice
+uid=$(id -u alice)
 helper=/usr/sbin/mount.ecryptfs_private
-printf '%s\n' "$pw" | ecryptfs-setup-private -u alice -l - > setup.log 2>&1 ||
+# A known mount passphrase (for recover-private below) instead of a random one.
+mp=0f1e2d3c4b5a69788796a5b4c3d2e1f0
+printf '%s\n%s\n' "$pw" "$mp" | ecryptfs-setup-private -u alice -l - -m - > setup.log 2>&1 ||
 	{ cat setup.log; rig_fail "ecryptfs-setup-private failed"; }
 
 # Every attack runs as alice with her keys in her keyring.
@@ -26,7 +29,7 @@ refused() {
 		cat out.log
 		rig_fail "not refused (expected: $why)"
 	fi
-	grep -q -- "$why" out.log || rig_fail "refusal without the reason '$why': $(cat out.log)"
+	[[ $(< out.log) == *"$why"* ]] || rig_fail "refusal without the reason '$why': $(< out.log)"
 	rig_expect_eq "mounts after a refused attack ($why)" 0 "$(priv_nmounts)"
 }
 keys
@@ -45,70 +48,85 @@ ln -s /tmp/alice-elsewhere "$h/Private"
 refused "symbolic link is not followed" priv_as alice "$helper"
 rm "$h/Private" && mv "$h/Private.real" "$h/Private"
 
-# Mount point swapped for a symlink (to /etc) while the helper runs: the
-# mount lands on alice's directory or is refused, never on /etc.
-# setpriv directly (not the priv_as function) so that $! is the racer itself.
-setpriv --reuid=alice --regid=alice --init-groups -- perl -e 'chdir "/home/alice" or die; while (1) {
-	rename "Private", "real.tmp"; symlink "/etc", "Private"; unlink "Private";
-	rename "real.tmp", "Private"; }' &
-racer=$!
-for i in $(seq 12); do
-	priv_as alice "$helper" >/dev/null 2>&1 || true
-	if awk '$3 == "ecryptfs" && $2 !~ "^/home/alice/"' /proc/mounts | grep -q .; then
-		rig_fail "the race mounted outside alice's home: $(grep ecryptfs /proc/mounts)"
+# Paths swapped while the helper runs, timed exactly rather than by a busy
+# racer (which on a guest's few CPUs rarely landed in the window): ~/.Private
+# becomes a symlink through a FUSE file system (priv-race-fuse.py) whose
+# process answers each lookup of it as it happens, as race.ctl says, and can
+# act at that moment. The helper opens the mount point, then the source;
+# the kernel looks the source up again when it creates the mount. The
+# decoy is a directory alice owns on ramfs, which the kernel takes as a
+# lower directory (ecryptfs_check_dev_ruid passes) but the helper refuses
+# as a source (not a file system users keep files on).
+grep -qw fuse /proc/filesystems || modprobe fuse
+mkdir -p /srv/decoy /mnt/race
+mount -t ramfs -o mode=0700 ramfs /srv/decoy && chown alice: /srv/decoy
+mv "$h/.Private" "$h/.Private.real"
+ln -s /mnt/race/lnk "$h/.Private" && chown -h alice: "$h/.Private"
+echo "real $h/.Private.real /srv/decoy $h" > race.ctl
+python3 "$RIG_SRC/tests/vm/priv-race-fuse.py" /mnt/race race.ctl race.trace
+# race MODE: one run of the helper with lookups answered as MODE says (see
+# priv-race-fuse.py); its messages in race.log, the lookups in race.trace.
+race() {
+	race_mode=$1
+	echo "$1 $h/.Private.real /srv/decoy $h" > race.ctl
+	: > race.trace
+	priv_as alice "$helper" > race.log 2>&1
+}
+# walks N TARGET: the helper's run had N lookups of the source, the last
+# one answered TARGET (so the swap fell between the helper's and the
+# kernel's lookups).
+walks() {
+	local -a t=()
+	mapfile -t t < race.trace
+	rig_expect_eq "lookups of the source in one mount ($race_mode)" "$1" "${#t[@]}"
+	rig_expect_eq "target of the last lookup ($race_mode)" "$2" "${t[-1]##* }"
+}
+# Unraced, the source through FUSE mounts (the checked lower: ramfs has no
+# blocks, the home's tmpfs has).
+race real || { cat race.log; rig_fail "the helper did not mount through the FUSE symlink"; }
+walks 2 "$h/.Private.real"
+[ "$(stat -f -c %b "$h/Private")" != 0 ] || rig_fail "not the checked lower: $(grep ecryptfs /proc/mounts)"
+priv_as alice /usr/sbin/umount.ecryptfs_private
+keys
+# The mount point swapped for a symlink to /etc after the helper opened it:
+# the mount lands on the directory it checked (now named real.tmp), never
+# on /etc.
+race mnt || { cat race.log; rig_fail "the helper failed when the mount point was swapped"; }
+walks 2 "$h/.Private.real"
+[ -L "$h/Private" ] || rig_fail "the mount point was not swapped: $(ls -la "$h")"
+if grep -q ' /etc ecryptfs ' /proc/mounts; then rig_fail "/etc was mounted over"; fi
+priv_mounted "$h/real.tmp" || rig_fail "the mount is not on the checked directory: $(grep ecryptfs /proc/mounts)"
+umount "$h/real.tmp"
+rm "$h/Private" && mv "$h/real.tmp" "$h/Private"
+rm -f "/run/ecryptfs/$uid-Private"
+# The source swapped before the helper's own lookup (refused by its check)
+# and between its check and the kernel's lookup (caught by comparing the
+# detached mount with the checked directory): counted from the messages.
+n_check=0 n_detached=0
+for mode in early late early late; do
+	if race "$mode"; then
+		cat race.log
+		rig_fail "a mount was made with the source swapped ($mode)"
 	fi
-	for m in $(awk '$3 == "ecryptfs" { print $2 }' /proc/mounts); do umount -l "$m"; done
-done
-kill "$racer"
-wait "$racer" 2>/dev/null || true
-# The racer may have stopped anywhere in its loop: put ~/Private back.
-[ -L "$h/Private" ] && rm "$h/Private"
-[ -d "$h/Private" ] || mv -T "$h/real.tmp" "$h/Private"
-if [ ! -d "$h/Private" ] || [ -L "$h/Private" ]; then
-	rig_fail "lost ~/Private in the race: $(ls -la "$h")"
-fi
-rm -f "/run/ecryptfs/$(id -u alice)-Private"
-[ "$(priv_nkeys alice)" -ge 2 ] || keys
-grep -q ' /etc ecryptfs ' /proc/mounts && rig_fail "/etc was mounted over"
-
-# Source swapped while the helper runs: ~/.Private alternates with a
-# symlink to a directory alice owns on ramfs, which the kernel takes as a
-# lower directory (it is hers: ecryptfs_check_dev_ruid passes) but the
-# helper refuses as a source (not a file system users keep files on). So a
-# swap just before the helper opens the source is refused by its check,
-# and one between its check and the kernel's lookup must be caught by its
-# comparison of the detached mount with the checked directory. Whatever the
-# interleaving, a mount made has the checked ~/.Private as its lower
-# (statfs comes from the lower: ramfs has no blocks), or nothing is mounted.
-mkdir -p /srv/decoy && mount -t ramfs -o mode=0700 ramfs /srv/decoy && chown alice: /srv/decoy
-setpriv --reuid=alice --regid=alice --init-groups -- perl -e 'chdir "/home/alice" or die;
-	while (1) { rename ".Private", "lower.tmp"; symlink "/srv/decoy", ".Private";
-	unlink ".Private"; rename "lower.tmp", ".Private"; }' &
-racer=$!
-n_mounted=0 n_changed=0 n_refused=0
-for _ in $(seq 12); do
-	if priv_as alice "$helper" > race.log 2>&1; then
-		n_mounted=$((n_mounted + 1))
-		[ "$(stat -f -c %b "$h/Private")" != 0 ] ||
-			rig_fail "the race mounted the ramfs decoy: $(grep ecryptfs /proc/mounts)"
+	rig_expect_eq "mounts after a source swap ($mode)" 0 "$(priv_nmounts)"
+	if grep -q "refusing the encrypted directory.*cannot hold one" race.log; then
+		walks 1 /srv/decoy
+		n_check=$((n_check + 1))
 	elif grep -q "changed while it was being mounted" race.log; then
-		n_changed=$((n_changed + 1))
+		walks 2 /srv/decoy
+		n_detached=$((n_detached + 1))
 	else
-		n_refused=$((n_refused + 1))
+		rig_fail "source swap ($mode) refused for another reason: $(cat race.log)"
 	fi
-	for m in $(awk '$3 == "ecryptfs" { print $2 }' /proc/mounts); do umount -l "$m"; done
 	[ "$(priv_nkeys alice)" -ge 2 ] || keys
 done
-kill "$racer"
-wait "$racer" 2>/dev/null || true
+rig_expect_eq "swaps before the helper's lookup refused by its check" 2 "$n_check"
+rig_expect_eq "swaps after it caught at the detached mount" 2 "$n_detached"
+umount /mnt/race
 umount /srv/decoy
-[ -L "$h/.Private" ] && rm "$h/.Private"
-[ -d "$h/.Private" ] || mv -T "$h/lower.tmp" "$h/.Private"
-if [ ! -d "$h/.Private" ] || [ -L "$h/.Private" ]; then
-	rig_fail "lost ~/.Private in the race: $(ls -la "$h")"
-fi
-rm -f "/run/ecryptfs/$(id -u alice)-Private"
-rig_log "source race: $n_mounted mounted (checked lower), $n_changed caught after the kernel's lookup, $n_refused refused before"
+rm "$h/.Private" && mv "$h/.Private.real" "$h/.Private"
+rm -f "/run/ecryptfs/$uid-Private"
+rig_log "races: mount point swap followed the checked directory; source swaps: $n_check refused by the check, $n_detached caught at the detached mount"
 
 # Mount point owned by someone else, and procfs (CVE-2016-1572).
 mkdir /home/mallory/target
@@ -119,9 +137,9 @@ refused "you do not own the mount point" priv_as alice "$helper"
 setpriv --reuid=alice --regid=alice --init-groups -- sleep 300 &
 sleeper=$!
 # /proc/PID turns alice's once the process has exec'd (non-dumpable before).
-for _ in $(seq 60); do
+for _ in $(seq 300); do
 	[ "$(stat -c %U "/proc/$sleeper")" = alice ] && break
-	sleep 0.5
+	sleep 0.1
 done
 rig_expect_eq "owner of /proc/$sleeper" alice "$(stat -c %U "/proc/$sleeper")"
 echo "/proc/$sleeper" > "$h/.ecryptfs/Private.mnt"
@@ -166,7 +184,7 @@ cp /etc/shadow shadow.before
 priv_as alice "$helper"
 priv_as alice /usr/sbin/umount.ecryptfs_private
 cmp shadow.before /etc/shadow || rig_fail "/etc/shadow changed"
-rig_expect_eq "counter owner/mode" "root 600" "$(stat -c '%U %a' "/run/ecryptfs/$(id -u alice)-Private")"
+rig_expect_eq "counter owner/mode" "root 600" "$(stat -c '%U %a' "/run/ecryptfs/$uid-Private")"
 keys
 mv /run/ecryptfs /run/ecryptfs.saved
 mkdir /run/ecryptfs && chown mallory: /run/ecryptfs
@@ -200,7 +218,6 @@ cp data "$h/Private/data.bin"
 priv_as alice /usr/sbin/umount.ecryptfs_private
 mkdir -p /srv/rescue
 cp -a "$h/.Private" "$h/.ecryptfs" /srv/rescue/
-mp=$(printf '%s\n' "$pw" | ecryptfs-unwrap-passphrase "$h/.ecryptfs/wrapped-passphrase" -)
 keyctl clear @u
 dir=$(printf 'y\ny\n%s\n' "$pw" | ecryptfs-recover-private /srv/rescue/.Private 2>rec.log | tail -n1) ||
 	{ cat rec.log; rig_fail "recover with the login passphrase failed"; }
