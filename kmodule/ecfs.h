@@ -110,6 +110,15 @@ struct ecfs_inode {
 	 */
 	struct mutex crypt_mutex;
 	struct ecfs_crypt crypt;
+	/*
+	 * A regular file's i_size is the plaintext size in its header, read
+	 * on first need (getattr, setattr, open), not at lookup, so that name
+	 * operations and readdir never read a header.  size_known is set
+	 * under crypt_mutex, once i_size holds that size (or the lower size,
+	 * for a file without a valid header), and never cleared; see
+	 * ecfs_set_size_known().  Every open file's inode has it set.
+	 */
+	bool size_known;
 	struct inode vfs_inode;
 };
 
@@ -142,6 +151,22 @@ static inline bool ecfs_long_names(const struct ecfs_sb_info *sbi)
 static inline struct ecfs_inode *ecfs_i(const struct inode *inode)
 {
 	return container_of(inode, struct ecfs_inode, vfs_inode);
+}
+
+/*
+ * Publish i_size as loaded; the caller has written i_size and holds
+ * crypt_mutex (or still owns a new inode).
+ */
+static inline void ecfs_set_size_known(struct ecfs_inode *ei)
+{
+	/* Pairs with ecfs_size_known(): whoever sees the flag sees i_size. */
+	smp_store_release(&ei->size_known, true);
+}
+
+static inline bool ecfs_size_known(struct ecfs_inode *ei)
+{
+	/* Pairs with ecfs_set_size_known(); lets getattr skip the mutex. */
+	return smp_load_acquire(&ei->size_known);
 }
 
 static inline struct inode *ecfs_lower_inode(const struct inode *inode)

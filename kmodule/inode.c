@@ -84,41 +84,55 @@ struct inode *ecfs_get_inode(struct inode *lower, struct super_block *sb)
 }
 
 /*
- * A regular file's size is the plaintext size in its header.  The lower
- * file is opened with the caller's credentials, else with the module's,
- * so a caller that may stat but not read the file still sees the right
- * size.  Files without a valid header keep the lower size, as upstream.
+ * A regular file's size is the plaintext size in its header, read here on
+ * first need rather than at lookup.  The lower file is opened with the
+ * caller's credentials, else with the module's, so a caller that may stat
+ * but not read the file still sees the right size.  Files without a valid
+ * header show the lower size, as upstream.  Only the front of the header
+ * is checked: a file whose key is not available still shows its size.
+ *
+ * Nobody can have changed i_size before: writers and truncate need the
+ * crypto state, whose set-up (ecfs_read_crypt, under the same mutex) sets
+ * size_known.
  */
-static void ecfs_init_size(struct inode *inode, const struct path *lower_path)
+static void ecfs_load_size(struct dentry *dentry)
 {
+	struct inode *inode = d_inode(dentry);
+	struct ecfs_inode *ei = ecfs_i(inode);
 	struct ecfs_sb_info *sbi = ecfs_sb(inode->i_sb);
+	const struct path *lower_path = ecfs_lower_path(dentry);
+	bool enc_view = sbi->flags & ECFS_MNT_ENCRYPTED_VIEW;
+	loff_t size, hdr_size;
 	struct file *lower;
-	loff_t size;
-	int err;
+	int err = -EINVAL;
 
+	if (ecfs_size_known(ei))
+		return;
+	mutex_lock(&ei->crypt_mutex);
+	if (ei->size_known)
+		goto out;
+	size = i_size_read(ei->lower);
 	lower = dentry_open(lower_path, O_RDONLY | O_LARGEFILE, current_cred());
 	if (IS_ERR(lower))
 		lower = dentry_open(lower_path, O_RDONLY | O_LARGEFILE,
 				    ecfs_kernel_cred);
-	if (IS_ERR(lower))
-		return;
-	err = ecfs_read_size(lower, &size);
-	fput(lower);
-	if (!err) {
-		/* The encrypted view keeps the lower size. */
-		if (!(sbi->flags & ECFS_MNT_ENCRYPTED_VIEW))
-			i_size_write(inode, size);
-		return;
+	if (!IS_ERR(lower)) {
+		err = ecfs_read_size(lower, &hdr_size);
+		fput(lower);
 	}
-	if (!(sbi->flags & ECFS_MNT_XATTR_METADATA))
-		return;
-	err = ecfs_read_xattr_size(lower_path->dentry, &size);
-	if (err)
-		return;
-	/* ... or shows a header made from the xattr in front of it. */
-	if (sbi->flags & ECFS_MNT_ENCRYPTED_VIEW)
-		size = i_size_read(inode) + ECFS_MIN_HEADER_SIZE;
+	if (!err) {
+		/* The encrypted view keeps the lower size... */
+		if (!enc_view)
+			size = hdr_size;
+	} else if ((sbi->flags & ECFS_MNT_XATTR_METADATA) &&
+		   !ecfs_read_xattr_size(lower_path->dentry, &hdr_size)) {
+		/* ... or shows a header made from the xattr in front of it. */
+		size = enc_view ? size + ECFS_MIN_HEADER_SIZE : hdr_size;
+	}
 	i_size_write(inode, size);
+	ecfs_set_size_known(ei);
+out:
+	mutex_unlock(&ei->crypt_mutex);
 }
 
 static struct dentry *ecfs_lookup(struct inode *dir, struct dentry *dentry,
@@ -179,11 +193,9 @@ static struct dentry *ecfs_lookup(struct inode *dir, struct dentry *dentry,
 	inode = ecfs_iget(lower_inode, dir->i_sb);
 	if (IS_ERR(inode))
 		return ERR_CAST(inode);
-	if (inode->i_state & I_NEW) {
-		if (S_ISREG(inode->i_mode))
-			ecfs_init_size(inode, &ed->lower_path);
+	/* A regular file's size is loaded later: see ecfs_load_size(). */
+	if (inode->i_state & I_NEW)
 		unlock_new_inode(inode);
-	}
 	return d_splice_alias(inode, dentry);
 }
 
@@ -705,6 +717,8 @@ static int ecfs_getattr(struct ecfs_idmap *idmap, const struct path *path,
 			       request_mask, flags);
 	if (err)
 		return err;
+	if (S_ISREG(inode->i_mode))
+		ecfs_load_size(dentry);
 	fsstack_copy_attr_all(inode, ecfs_lower_inode(inode));
 	ecfs_fillattr(ECFS_NOP_IDMAP, request_mask, inode, stat);
 	/* Only regular files have a size of their own (the plaintext). */
@@ -735,6 +749,9 @@ static int ecfs_setattr(struct ecfs_idmap *idmap, struct dentry *dentry,
 	struct iattr lower_ia;
 	int err;
 
+	/* setattr_prepare checks a new size against the current one. */
+	if ((ia->ia_valid & ATTR_SIZE) && S_ISREG(inode->i_mode))
+		ecfs_load_size(dentry);
 	err = setattr_prepare(ECFS_NOP_IDMAP, dentry, ia);
 	if (err)
 		return err;

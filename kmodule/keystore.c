@@ -658,6 +658,8 @@ int ecfs_new_file_crypt(struct inode *inode)
 		goto err_free;
 	kfree(hdr);
 	cs->valid = true;
+	/* The new file is empty: its i_size (0) needs no header read. */
+	ecfs_set_size_known(ecfs_i(inode));
 	return 0;
 
 err_free:
@@ -1046,6 +1048,7 @@ int ecfs_read_crypt(struct inode *inode)
 			size = i_size_read(ecfs_lower_inode(inode)) +
 			       (cs->in_xattr ? ECFS_MIN_HEADER_SIZE : 0);
 		i_size_write(inode, size);
+		ecfs_set_size_known(ecfs_i(inode));
 		cs->valid = true;
 		goto out;
 	}
@@ -1055,6 +1058,7 @@ int ecfs_read_crypt(struct inode *inode)
 		cs->plain = true;
 		cs->valid = true;
 		i_size_write(inode, i_size_read(ecfs_lower_inode(inode)));
+		ecfs_set_size_known(ecfs_i(inode));
 		err = 0;
 		goto out;
 	}

@@ -23,6 +23,7 @@ static struct inode *ecfs_alloc_inode(struct super_block *sb)
 	ei->lower_count = 0;
 	mutex_init(&ei->crypt_mutex);
 	memset(&ei->crypt, 0, sizeof(ei->crypt));
+	ei->size_known = false;
 	return &ei->vfs_inode;
 }
 
