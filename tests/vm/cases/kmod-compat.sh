@@ -6,6 +6,9 @@
 #      with either key alone), writes the same trees itself, and unloads
 #      with no leaked objects;
 #   3. upstream's module reads our trees back.
+# Between 2's reads and writes, lower I/O counts (/proc/self/io) show that
+# lookups read no header, sizes load on first stat (also racing opens),
+# and a create writes its header once.
 . "$RIG_SRC/tests/vm/lib.sh"
 
 W=$RIG_WORK

@@ -1,7 +1,7 @@
 # rig: kernels=6.1,6.12 modules=ours
 # Corrupted lower files: every open or read gives EIO (never an oops, the
-# rig fails any case with a kernel splat), the log names the reason, and
-# the module unloads cleanly afterwards.
+# rig fails any case with a kernel splat), the log names the reason, stat
+# shows upstream's sizes for them, and the module unloads cleanly.
 . "$RIG_SRC/tests/vm/lib.sh"
 rig_fresh_ecryptfs
 
