@@ -16,6 +16,8 @@
 #include <linux/string.h>
 #include <linux/random.h>
 #include <linux/mempool.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/sched/mm.h>
 #include <crypto/hash.h>
@@ -224,6 +226,76 @@ struct page *ecfs_bounce_get(void)
 void ecfs_bounce_put(struct page *page)
 {
 	mempool_free(page, ecfs_bounce_pool);
+}
+
+/*
+ * Sets of ECFS_BATCH_PAGES bounce pages, two per possible CPU and at most
+ * ECFS_BOUNCE_SETS_MAX (512 KiB), allocated at load: a writeback call
+ * takes one without waiting and keeps it to its end, so the write path
+ * allocates no page per page.  When every set is taken, the caller falls
+ * back on the pool above.  They only ever hold ciphertext.
+ */
+#define ECFS_BOUNCE_SETS_MAX	8
+static LIST_HEAD(ecfs_bounce_sets);
+static DEFINE_SPINLOCK(ecfs_bounce_sets_lock);
+
+struct ecfs_bounce_set *ecfs_bounce_set_get(void)
+{
+	struct ecfs_bounce_set *set;
+
+	spin_lock(&ecfs_bounce_sets_lock);
+	set = list_first_entry_or_null(&ecfs_bounce_sets,
+				       struct ecfs_bounce_set, list);
+	if (set)
+		list_del(&set->list);
+	spin_unlock(&ecfs_bounce_sets_lock);
+	return set;
+}
+
+void ecfs_bounce_set_put(struct ecfs_bounce_set *set)
+{
+	spin_lock(&ecfs_bounce_sets_lock);
+	list_add(&set->list, &ecfs_bounce_sets);
+	spin_unlock(&ecfs_bounce_sets_lock);
+}
+
+/* At unload or a failed load: no writeback holds a set then. */
+static void ecfs_bounce_sets_free(void)
+{
+	struct ecfs_bounce_set *set, *next;
+	unsigned int i;
+
+	list_for_each_entry_safe(set, next, &ecfs_bounce_sets, list) {
+		list_del(&set->list);
+		for (i = 0; i < ECFS_BATCH_PAGES; i++)
+			if (set->pages[i])
+				__free_page(set->pages[i]);
+		kfree(set);
+	}
+}
+
+static int ecfs_bounce_sets_alloc(void)
+{
+	unsigned int nr = min(2 * num_possible_cpus(), ECFS_BOUNCE_SETS_MAX);
+	struct ecfs_bounce_set *set;
+	unsigned int k, i;
+
+	for (k = 0; k < nr; k++) {
+		set = kzalloc(sizeof(*set), GFP_KERNEL);
+		if (!set)
+			goto err;
+		list_add(&set->list, &ecfs_bounce_sets);
+		for (i = 0; i < ECFS_BATCH_PAGES; i++) {
+			set->pages[i] = alloc_page(GFP_KERNEL);
+			if (!set->pages[i])
+				goto err;
+		}
+	}
+	return 0;
+
+err:
+	ecfs_bounce_sets_free();
+	return -ENOMEM;
 }
 
 /*
@@ -442,12 +514,16 @@ int ecfs_crypto_setup(void)
 	ecfs_bounce_pool = mempool_create_page_pool(ECFS_BOUNCE_MIN, 0);
 	if (!ecfs_bounce_pool)
 		goto err_pool;
+	if (ecfs_bounce_sets_alloc())
+		goto err_bounce;
 	ecfs_crypt_wq = alloc_workqueue("ecfs_crypt",
 					WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!ecfs_crypt_wq)
-		goto err_bounce;
+		goto err_sets;
 	return 0;
 
+err_sets:
+	ecfs_bounce_sets_free();
 err_bounce:
 	mempool_destroy(ecfs_bounce_pool);
 err_pool:
@@ -460,6 +536,7 @@ err_md5:
 void ecfs_crypto_teardown(void)
 {
 	destroy_workqueue(ecfs_crypt_wq);
+	ecfs_bounce_sets_free();
 	mempool_destroy(ecfs_bounce_pool);
 	mempool_destroy(ecfs_slot_pool);
 	crypto_free_shash(ecfs_md5_tfm);

@@ -264,6 +264,18 @@ int ecfs_crypt_pages(struct ecfs_crypt *cs, struct page **dst,
 		     bool encrypt);
 struct page *ecfs_bounce_get(void);
 void ecfs_bounce_put(struct page *page);
+
+/* Pages per lower read or write of the read and write paths. */
+#define ECFS_BATCH_PAGES	16
+
+/* One run's worth of bounce pages, allocated at load (crypto.c). */
+struct ecfs_bounce_set {
+	struct list_head list;
+	struct page *pages[ECFS_BATCH_PAGES];
+};
+
+struct ecfs_bounce_set *ecfs_bounce_set_get(void);
+void ecfs_bounce_set_put(struct ecfs_bounce_set *set);
 int ecfs_ecb_crypt(const char *cipher, const u8 *key, unsigned int key_size,
 		   u8 *buf, unsigned int len, bool encrypt);
 int ecfs_ecb_crypt_tfm(struct crypto_skcipher *tfm, const u8 *key,

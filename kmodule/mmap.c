@@ -185,9 +185,6 @@ static int ecfs_store_page(struct inode *inode, struct page *page,
 	return err;
 }
 
-/* Pages per lower read or write of the read and write paths. */
-#define ECFS_BATCH_PAGES	16
-
 /* One lower read or write of @n whole pages at @pos, all or an error. */
 static ssize_t ecfs_lower_pages(struct inode *inode, struct page **pages,
 				unsigned int n, loff_t pos, bool write)
@@ -445,6 +442,7 @@ struct ecfs_wb {
 	struct inode *inode;
 	struct folio *folios[ECFS_BATCH_PAGES];
 	struct page *bounce[ECFS_BATCH_PAGES];
+	struct ecfs_bounce_set *set;	/* where bounce[] came from, or NULL */
 	unsigned int n;		/* folios in the run */
 	unsigned int nbounce;	/* bounce pages held for this call */
 	int err;
@@ -465,7 +463,7 @@ static void ecfs_wb_flush(struct ecfs_wb *wb)
 	first = wb->folios[0]->index;
 	for (i = 0; i < wb->n; i++)
 		pages[i] = folio_page(wb->folios[i], 0);
-	/* More bounce pages when free; the pool's one always does. */
+	/* Without a set: more pages when free; the pool's one always does. */
 	while (wb->nbounce < wb->n) {
 		wb->bounce[wb->nbounce] = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
 		if (!wb->bounce[wb->nbounce])
@@ -548,15 +546,29 @@ static int ecfs_writepages(struct address_space *mapping,
 	unsigned int nofs, i;
 	int err;
 
-	/* Bounce pages are kept for the whole call: one sure from the pool. */
+	/*
+	 * Bounce pages are kept for the whole call: a ready set when one is
+	 * free, so that nothing is allocated per page, else one page sure
+	 * from the pool.
+	 */
 	nofs = memalloc_nofs_save();
-	wb.bounce[0] = ecfs_bounce_get();
-	wb.nbounce = 1;
+	wb.set = ecfs_bounce_set_get();
+	if (wb.set) {
+		memcpy(wb.bounce, wb.set->pages, sizeof(wb.bounce));
+		wb.nbounce = ECFS_BATCH_PAGES;
+	} else {
+		wb.bounce[0] = ecfs_bounce_get();
+		wb.nbounce = 1;
+	}
 	err = write_cache_pages(mapping, wbc, ecfs_wb_add_cb, &wb);
 	ecfs_wb_flush(&wb);
-	ecfs_bounce_put(wb.bounce[0]);
-	for (i = 1; i < wb.nbounce; i++)
-		__free_page(wb.bounce[i]);
+	if (wb.set) {
+		ecfs_bounce_set_put(wb.set);
+	} else {
+		ecfs_bounce_put(wb.bounce[0]);
+		for (i = 1; i < wb.nbounce; i++)
+			__free_page(wb.bounce[i]);
+	}
 	memalloc_nofs_restore(nofs);
 	return err ? err : wb.err;
 }
